@@ -1,0 +1,246 @@
+"""The `digitize` command: parse options, call a pipeline, render the results."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .config import OCR_MODES, Settings, load_settings
+from .errors import DigitizeError, ExitCode, InputError, NotFound
+from . import render
+from .pipelines.archive import Archive
+
+log = logging.getLogger("digitize")
+
+
+class Context:
+    """Built once in the group callback; settings and archive are loaded on first use."""
+
+    def __init__(self, overrides: dict[str, Any], config_file: Path | None, verbose: int, quiet: bool):
+        self._overrides = overrides
+        self._config_file = config_file
+        self.verbose = verbose
+        self.quiet = quiet
+        self._settings: Settings | None = None
+        self._archive: Archive | None = None
+
+    def settings(self, **more: Any) -> Settings:
+        if self._settings is None or more:
+            self._settings = load_settings({**self._overrides, **more}, config_file=self._config_file)
+            self._archive = None
+        return self._settings
+
+    @property
+    def archive(self) -> Archive:
+        if self._archive is None:
+            self._archive = Archive(self.settings())
+        return self._archive
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+class DigitizeGroup(click.Group):
+    """Turns our exceptions into one line on stderr and their exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DigitizeError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing half-done was recorded, run the command again to finish",
+                  ExitCode.INTERRUPTED)
+
+
+def _fail(message: str, code: ExitCode) -> NoReturn:
+    click.echo(f"digitize: error: {message}", err=True)
+    sys.exit(int(code))
+
+
+@click.group(cls=DigitizeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="digitize")
+@click.option("--home", type=click.Path(path_type=Path), help="Data home (DIGITIZE_HOME).")
+@click.option("--db", "db_url", help="Database URL (DIGITIZE_DB_URL), default SQLite in the home.")
+@click.option("--storage", "storage_url", help="Object store URL: file:///dir or s3://bucket/prefix.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Settings file (default: digitize.toml in the home).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and the final summary.")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None, db_url: str | None, storage_url: str | None,
+        config_file: Path | None, verbose: int, quiet: bool) -> None:
+    """Turn scanned Vietnamese administrative documents into a searchable archive."""
+    level = logging.WARNING - 10 * verbose if not quiet else logging.ERROR
+    logging.basicConfig(level=max(level, logging.DEBUG), stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    overrides = {"home": home, "db_url": db_url, "storage_url": storage_url}
+    ctx.obj = Context(overrides, config_file, verbose, quiet)
+    ctx.call_on_close(lambda: ctx.obj._archive.close() if ctx.obj._archive else None)
+
+
+# --- ingest -------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--ocr", type=click.Choice(OCR_MODES), help="auto: OCR pages without a real text layer "
+              "(default); force: OCR every page; skip: never OCR.")
+@click.option("--lang", help="Tesseract languages (default vie+eng).")
+@click.option("-j", "--jobs", type=click.IntRange(0, 256), help="Parallel tesseracts (default: all cores).")
+@click.option("--password", help="Password for encrypted PDFs.")
+@click.option("--page-timeout", type=click.FloatRange(1), help="Seconds of OCR allowed per page.")
+@click.option("--keep-temp", is_flag=True, help="Keep the temporary work folders (for debugging).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file on stdout.")
+@pass_ctx
+def ingest(obj: Context, paths: tuple[Path, ...], ocr: str | None, lang: str | None, jobs: int | None,
+           password: str | None, page_timeout: float | None, keep_temp: bool, as_json: bool) -> None:
+    """OCR scans (PDF, TIFF, JPEG, PNG; folders recursively) into the archive."""
+    from .ocr.check import check_tools
+    from .pipelines.ingest import IngestOptions, collect_files
+    from .pipelines.ingest import ingest as run_ingest
+
+    settings = obj.settings(ocr=ocr, lang=lang, jobs=jobs, page_timeout=page_timeout, keep_temp=keep_temp)
+    check_tools(settings.lang)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise NotFound(f"{missing[0]}: no such file or folder")
+    files = collect_files(paths)
+    if not files:
+        raise InputError(f"no PDF, TIFF, JPEG or PNG files found in {', '.join(map(str, paths))}")
+    options = IngestOptions(ocr=settings.ocr, password=password, keep_temp=settings.keep_temp)
+    reporter = render.IngestReporter(files, as_json=as_json, quiet=obj.quiet)
+    with reporter:
+        for result in run_ingest(obj.archive, files, options, reporter):
+            reporter.result(result)
+    reporter.summary()
+    if reporter.failed:
+        sys.exit(int(ExitCode.FILES_FAILED))
+
+
+# --- reading the archive ----------------------------------------------------------------
+
+@cli.command()
+@click.argument("doc_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable record.")
+@pass_ctx
+def show(obj: Context, doc_id: int, as_json: bool) -> None:
+    """Show one document: fields with confidence and source, pages, a link to open it."""
+    from .pipelines import records
+
+    record = records.document_record(obj.archive, doc_id, with_url=True)
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        render.show_document(record)
+
+
+@cli.command()
+@click.argument("doc_id", type=int)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="File (or folder) to write.")
+@click.option("--original", is_flag=True, help="The original scan instead of the searchable PDF.")
+@pass_ctx
+def get(obj: Context, doc_id: int, output: Path, original: bool) -> None:
+    """Write a document's searchable PDF (or its original) to a file."""
+    from .pipelines import records
+
+    written = records.fetch_file(obj.archive, doc_id, output, original=original)
+    if not obj.quiet:
+        click.echo(str(written))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--with-text", is_flag=True, help="Include each page's text (jsonl).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Output file (default stdout).")
+@pass_ctx
+def export(obj: Context, fmt: str, with_text: bool, output: Path | None) -> None:
+    """Export every document's record (jsonl, or CSV for Excel with Phụ lục VI headers)."""
+    from .pipelines import records
+
+    # CSV starts with a UTF-8 BOM so that Excel reads the Vietnamese text right
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with click.open_file(str(output) if output else "-", "w", encoding=encoding, atomic=bool(output)) as out:
+        if fmt == "jsonl":
+            for record in records.iter_records(obj.archive, with_text=with_text):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            records.write_csv(obj.archive, out)
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@click.option("--type", "doc_type", help="Tên loại, e.g. 'Quyết định'.")
+@click.option("--issuer", help="Issuing agency (part of the name, tone marks optional).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Issued on or after.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Issued on or before.")
+@click.option("--number", help="Số or số và ký hiệu, e.g. 106 or 106/KH-UBND.")
+@click.option("-n", "--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON lines.")
+@pass_ctx
+def search(obj: Context, query: str, doc_type: str | None, issuer: str | None, date_from: Any,
+           date_to: Any, number: str | None, limit: int, as_json: bool) -> None:
+    """Find documents; tone marks optional ("quyet dinh" finds "QUYẾT ĐỊNH"), "phrases" quoted."""
+    from .pipelines import records
+
+    hits = records.search(
+        obj.archive, query, doc_type=doc_type, issuer=issuer,
+        date_from=date_from.date().isoformat() if date_from else None,
+        date_to=date_to.date().isoformat() if date_to else None, number=number, limit=limit,
+    )
+    if as_json:
+        for hit in hits:
+            click.echo(json.dumps(hit, ensure_ascii=False))
+    else:
+        render.search_results(hits, query)
+
+
+# --- operations -----------------------------------------------------------------------------
+
+@cli.command()
+@pass_ctx
+def doctor(obj: Context) -> None:
+    """Check tesseract, its vie/eng/osd data, poppler and qpdf; say how to install what is missing."""
+    from .ocr.check import dependency_report
+
+    rows = dependency_report()
+    render.doctor(rows)
+    if any(not ok for _, ok, _, _ in rows):
+        sys.exit(int(ExitCode.MISSING_DEPENDENCY))
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@pass_ctx
+def db_upgrade(obj: Context) -> None:
+    """Create or upgrade the schema to the newest revision."""
+    from . import db
+
+    engine = db.make_engine(obj.settings().effective_db_url)
+    db.upgrade(engine)
+    click.echo(f"database at revision {db.current_revision(engine)}")
+
+
+@db_group.command("current")
+@pass_ctx
+def db_current(obj: Context) -> None:
+    """Print the schema revision of the database."""
+    from . import db
+
+    engine = db.make_engine(obj.settings().effective_db_url)
+    click.echo(f"{db.current_revision(engine) or 'empty'} (newest: {db.head_revision(engine)})")
+
+
+def main() -> None:
+    cli(prog_name="digitize", auto_envvar_prefix="DIGITIZE")

@@ -1,0 +1,116 @@
+"""Settings: defaults < digitize.toml < DIGITIZE_* environment < command-line flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .errors import ConfigError
+
+OCR_MODES = ("auto", "force", "skip")
+
+
+def default_home() -> Path:
+    return Path(platformdirs.user_data_dir("digitize", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = field(default_factory=default_home)
+    db_url: str | None = None  # default: sqlite under home
+    storage_url: str | None = None  # default: file:// folder under home
+    lang: str = "vie+eng"
+    jobs: int = 0  # 0 = all cores
+    ocr: str = "auto"
+    page_timeout: float = 180.0  # seconds of tesseract per page
+    max_pages: int = 2000
+    max_file_mb: int = 2048
+    max_megapixels: float = 150.0  # per page, after rendering (decompression bomb guard)
+    min_dpi: int = 200  # below this a scan should be redone (warning)
+    ocr_dpi: int = 300  # pages are rendered at least this fine for OCR
+    max_ocr_dpi: int = 400
+    review_threshold: float = 0.7
+    url_expiry: int = 3600
+    keep_temp: bool = False
+    tmp_dir: Path | None = None
+
+    @property
+    def effective_db_url(self) -> str:
+        return self.db_url or f"sqlite:///{self.home / 'digitize.sqlite3'}"
+
+    @property
+    def effective_storage_url(self) -> str:
+        return self.storage_url or (self.home / "store").as_uri()
+
+    @property
+    def effective_jobs(self) -> int:
+        return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
+
+
+_FIELD_TYPES = {f.name: f for f in fields(Settings)}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name not in _FIELD_TYPES:
+        raise ConfigError(f"unknown setting {name!r}", advice="check digitize.toml and DIGITIZE_* variables")
+    kind = str(_FIELD_TYPES[name].type)
+    try:
+        if value is None:
+            return None
+        if "Path" in kind:
+            return Path(str(value)).expanduser()
+        if kind.startswith("int"):
+            return int(value)
+        if kind.startswith("float"):
+            return float(value)
+        if kind.startswith("bool"):
+            return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes", "on"}
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name}={value!r} is not valid: {exc}") from exc
+
+
+def _from_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})", advice="fix or remove the file") from exc
+    data = data.get("digitize", data)
+    return {k.replace("-", "_"): v for k, v in data.items()}
+
+
+def load_settings(
+    overrides: dict[str, Any] | None = None,
+    *,
+    config_file: Path | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Build settings from every layer; later layers win; None values are ignored."""
+    env = os.environ if environ is None else environ
+    layers: dict[str, Any] = {}
+    home_hint = (overrides or {}).get("home") or env.get("DIGITIZE_HOME")
+    candidates = [config_file] if config_file else [
+        Path(env["DIGITIZE_CONFIG"]) if env.get("DIGITIZE_CONFIG") else None,
+        Path(home_hint).expanduser() / "digitize.toml" if home_hint else default_home() / "digitize.toml",
+    ]
+    for candidate in candidates:
+        if candidate and candidate.is_file():
+            layers.update(_from_toml(candidate))
+            break
+        if candidate and config_file:
+            raise ConfigError(f"config file {candidate} does not exist")
+    for name in _FIELD_TYPES:
+        key = f"DIGITIZE_{name.upper()}"
+        if env.get(key):
+            layers[name] = env[key]
+    layers.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    settings = replace(Settings(), **{k: _coerce(k, v) for k, v in layers.items()})
+    if settings.ocr not in OCR_MODES:
+        raise ConfigError(f"ocr mode {settings.ocr!r} is not one of {', '.join(OCR_MODES)}")
+    return settings

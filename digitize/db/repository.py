@@ -1,0 +1,234 @@
+"""The queries: add, find, edit, search, count. Callers own the session and transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Float, Integer, column, func, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from ..records import METADATA_FIELDS, Metadata, PageOcr
+from .models import Document, Event, Page
+
+MANUAL = "manual"
+
+
+@dataclass(slots=True)
+class NewDocument:
+    sha256: str
+    source_name: str
+    source_path: str | None
+    kind: str
+    size_bytes: int
+    original_key: str
+    pdf_key: str
+    ocr_key: str
+    pdf_sha256: str | None
+    ocr_lang: str
+    pipeline_version: str
+    pages: list[PageOcr]
+    metadata: Metadata = field(default_factory=Metadata)
+
+
+def find_by_sha256(session: Session, sha256: str) -> Document | None:
+    return session.scalar(select(Document).where(Document.sha256 == sha256))
+
+
+def get_document(session: Session, doc_id: int, *, with_pages: bool = False) -> Document | None:
+    stmt = select(Document).where(Document.id == doc_id)
+    if with_pages:
+        stmt = stmt.options(selectinload(Document.pages))
+    return session.scalar(stmt)
+
+
+def add_document(session: Session, new: NewDocument, *, actor: str, review_threshold: float) -> Document:
+    doc = Document(
+        sha256=new.sha256,
+        source_name=new.source_name,
+        source_path=new.source_path,
+        kind=new.kind,
+        size_bytes=new.size_bytes,
+        page_count=len(new.pages),
+        original_key=new.original_key,
+        pdf_key=new.pdf_key,
+        ocr_key=new.ocr_key,
+        pdf_sha256=new.pdf_sha256,
+        ocr_lang=new.ocr_lang,
+        pipeline_version=new.pipeline_version,
+        field_meta={},
+    )
+    doc.pages = [
+        Page(
+            number=p.number, source=p.source, text=p.text, mean_conf=p.mean_conf,
+            rotation=p.rotation, skew=p.skew, dpi=p.dpi, blank=p.blank,
+        )
+        for p in new.pages
+    ]
+    apply_metadata(doc, new.metadata, review_threshold=review_threshold)
+    session.add(doc)
+    session.flush()
+    session.add(Event(document_id=doc.id, actor=actor, action="ingest",
+                      detail={"source_path": new.source_path, "pages": len(new.pages)}))
+    return doc
+
+
+def apply_metadata(doc: Document, metadata: Metadata, *, review_threshold: float) -> list[str]:
+    """Set extracted fields, keeping every manual value; return the fields that changed."""
+    meta = dict(doc.field_meta or {})
+    changed = []
+    for name in METADATA_FIELDS:
+        if meta.get(name, {}).get("source") == MANUAL:
+            continue
+        fv = metadata.fields.get(name)
+        value = fv.value if fv else None
+        if getattr(doc, name) != value:
+            changed.append(name)
+        setattr(doc, name, value)
+        meta[name] = {"confidence": round(fv.confidence, 3) if fv else 0.0,
+                      "source": fv.source if fv else None}
+    doc.field_meta = meta
+    doc.needs_review = bool(fields_needing_review(doc, review_threshold))
+    return changed
+
+
+def fields_needing_review(doc: Document, threshold: float) -> list[str]:
+    """Fields under the threshold, or missing where this kind of document should have them."""
+    out = []
+    meta = doc.field_meta or {}
+    for name in expected_fields(doc):
+        info = meta.get(name) or {}
+        if info.get("source") == MANUAL:
+            continue
+        if getattr(doc, name) is None or float(info.get("confidence") or 0.0) < threshold:
+            out.append(name)
+    return out
+
+
+def expected_fields(doc: Document) -> list[str]:
+    """The fields every administrative document has (urgency, parent agency are optional)."""
+    fields = ["number_symbol", "issued_date", "doc_type", "abstract", "issuer", "signer", "signer_title"]
+    return fields
+
+
+def set_field(session: Session, doc: Document, name: str, value: str | None, *, actor: str,
+              review_threshold: float) -> bool:
+    """A clerk's correction: wins over later re-extraction; recorded in the events table."""
+    if name not in METADATA_FIELDS:
+        raise KeyError(name)
+    old = getattr(doc, name)
+    meta = dict(doc.field_meta or {})
+    meta[name] = {"confidence": 1.0, "source": MANUAL}
+    doc.field_meta = meta
+    setattr(doc, name, value)
+    doc.needs_review = bool(fields_needing_review(doc, review_threshold))
+    session.add(Event(document_id=doc.id, actor=actor, action="edit", field=name,
+                      old_value=old, new_value=value))
+    return old != value
+
+
+def iter_documents(session: Session, *, with_pages: bool = False, batch: int = 500) -> Iterator[Document]:
+    last = 0
+    while True:
+        stmt = select(Document).where(Document.id > last).order_by(Document.id).limit(batch)
+        if with_pages:
+            stmt = stmt.options(selectinload(Document.pages))
+        rows = list(session.scalars(stmt))
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+
+
+def events_for(session: Session, doc_id: int) -> Sequence[Event]:
+    return list(session.scalars(select(Event).where(Event.document_id == doc_id).order_by(Event.id)))
+
+
+# --- full-text search -------------------------------------------------------------------
+
+def index_document(session: Session, doc_id: int, folded_body: str) -> None:
+    """(Re)write the document's row in the full-text index (folded text)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": doc_id})
+        session.execute(text("INSERT INTO search_index (rowid, body) VALUES (:id, :body)"),
+                        {"id": doc_id, "body": folded_body})
+    else:
+        session.execute(
+            text("INSERT INTO search_index (document_id, body) VALUES (:id, :body) "
+                 "ON CONFLICT (document_id) DO UPDATE SET body = EXCLUDED.body"),
+            {"id": doc_id, "body": folded_body},
+        )
+
+
+@dataclass(slots=True)
+class SearchFilters:
+    doc_type: str | None = None
+    issuer_folded: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    number: str | None = None
+    limit: int = 20
+
+
+_HIT_ID = column("id", Integer)
+_HIT_RANK = column("rank", Float)
+_TOKEN = re.compile(r'"([^"]+)"|(\S+)')
+
+
+def parse_query(folded_query: str) -> list[list[str]]:
+    """Folded query -> terms; a quoted phrase is one term of several words."""
+    terms = []
+    for phrase, word in _TOKEN.findall(folded_query):
+        words = re.findall(r"\w+", phrase or word)
+        if words:
+            terms.append(words)
+    return terms
+
+
+def search(session: Session, folded_query: str, filters: SearchFilters) -> list[tuple[Document, float]]:
+    """Documents matching every term, best first, with their rank (lower is better)."""
+    terms = parse_query(folded_query)
+    dialect = session.get_bind().dialect.name
+    stmt = select(Document)
+    rank: Any = Document.id.desc()
+    if terms:
+        if dialect == "sqlite":
+            match = " AND ".join('"' + " ".join(words) + '"' for words in terms)
+            sub = text("SELECT rowid AS id, bm25(search_index) AS rank FROM search_index "
+                       "WHERE search_index MATCH :q").bindparams(q=match).columns(_HIT_ID, _HIT_RANK)
+            sub_q = sub.subquery("hits")
+            stmt = stmt.join(sub_q, sub_q.c.id == Document.id)
+            rank = sub_q.c.rank
+        else:
+            tsquery = " & ".join("(" + " <-> ".join(words) + ")" for words in terms)
+            sub_pg = text("SELECT document_id AS id, -ts_rank(tsv, to_tsquery('simple', :q)) AS rank "
+                          "FROM search_index WHERE tsv @@ to_tsquery('simple', :q)"
+                          ).bindparams(q=tsquery).columns(_HIT_ID, _HIT_RANK)
+            sub_q = sub_pg.subquery("hits")
+            stmt = stmt.join(sub_q, sub_q.c.id == Document.id)
+            rank = sub_q.c.rank
+    stmt = _filtered(stmt, filters).order_by(rank).limit(filters.limit)
+    if terms:
+        stmt = stmt.add_columns(rank)
+        return [(doc, float(r)) for doc, r in session.execute(stmt)]
+    return [(doc, 0.0) for doc in session.scalars(stmt)]
+
+
+def _filtered(stmt: Any, f: SearchFilters) -> Any:
+    if f.doc_type:
+        stmt = stmt.where(func.lower(Document.doc_type) == f.doc_type.lower())
+    if f.number:
+        stmt = stmt.where((Document.number == f.number) | (Document.number_symbol == f.number))
+    if f.date_from:
+        stmt = stmt.where(Document.issued_date >= f.date_from)
+    if f.date_to:
+        stmt = stmt.where(Document.issued_date <= f.date_to)
+    if f.issuer_folded:
+        stmt = stmt.where(func.lower(Document.issuer).contains(f.issuer_folded))
+    return stmt
+
+
+def count_documents(session: Session) -> int:
+    return int(session.scalar(select(func.count(Document.id))) or 0)

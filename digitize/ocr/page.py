@@ -1,0 +1,157 @@
+"""One page from working PDF to OCR result: render, straighten, recognise.
+
+`process_page` is what a worker process runs; its input and output are small picklable
+records, and it holds at most one page image in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from ..records import PageOcr
+from . import preprocess, raster, tesseract
+
+log = logging.getLogger(__name__)
+
+# Most pages are upright, so OCR runs first and OSD only when the page reads badly. OSD
+# answers on real rotated scans often come with low confidence (9-12), so a turn is only
+# kept when the turned page reads better than the page as it was.
+_OSD_MIN = 0.5
+_GOOD_CONF = 70.0  # mean word confidence of an upright page that reads normally
+_SKEW_MIN = 0.3  # degrees: smaller skews are harmless and not worth resampling
+
+
+@dataclass(slots=True)
+class PageTask:
+    pdf: Path
+    number: int
+    width_pt: float
+    height_pt: float
+    native_dpi: float | None
+    out_dir: Path
+    lang: str = "vie+eng"
+    ocr_dpi: int = 300
+    max_ocr_dpi: int = 400
+    max_megapixels: float = 150.0
+    timeout: float = 180.0
+    deskew: bool = True
+    layer_text: str = ""
+
+
+@dataclass(slots=True)
+class PageResult:
+    ocr: PageOcr
+    text_pdf: Path | None  # tesseract's text-only page, to graft; None for blank/failed pages
+    geometry: preprocess.Geometry | None
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+
+def process_page(task: PageTask) -> PageResult:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    dpi = raster.choose_dpi(task.native_dpi, ocr_dpi=task.ocr_dpi, max_ocr_dpi=task.max_ocr_dpi)
+    page = raster.render_page(
+        task.pdf, task.number, dpi, max_megapixels=task.max_megapixels,
+        width_pt=task.width_pt, height_pt=task.height_pt,
+    )
+    timings["render"] = time.perf_counter() - t0
+    geometry = preprocess.Geometry(rendered_size=page.size, rendered_dpi=dpi)
+    result = PageOcr(
+        number=task.number, width=page.width, height=page.height, dpi=dpi, text="",
+        layer_text=task.layer_text,
+    )
+    if task.native_dpi is not None and task.native_dpi < 200:
+        result.warnings.append(
+            f"page {task.number} was scanned at {task.native_dpi:.0f} dpi; rescan at 200 dpi or more"
+        )
+    t1 = time.perf_counter()
+    if preprocess.is_blank(page):
+        result.blank, result.source = True, "none"
+        timings["preprocess"] = time.perf_counter() - t1
+        return PageResult(result, None, geometry, timings)
+    image, geometry = _straighten(page, geometry, task, result, rotate=0)
+    timings["preprocess"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    try:
+        out = _recognise(image, geometry, task)
+        if not _reads_well(out):
+            # a page on its side or upside down reads badly; ask OSD, then check the answer
+            t3 = time.perf_counter()
+            osd = tesseract.detect_orientation(image, timeout=min(task.timeout, 60))
+            timings["osd"] = time.perf_counter() - t3
+            if osd is not None and osd.rotate and osd.confidence >= _OSD_MIN:
+                turned_result = _fresh(result)
+                turned, turned_geometry = _straighten(page, _reset(geometry), task, turned_result, osd.rotate)
+                second = _recognise(turned, turned_geometry, task)
+                if _score(second) > _score(out):
+                    out, image, geometry, result = second, turned, turned_geometry, turned_result
+                    log.info("page %d turned %d degrees (OSD confidence %.1f)",
+                             task.number, osd.rotate, osd.confidence)
+    except (tesseract.OcrTimeout, tesseract.OcrFailed) as exc:
+        result.source = "none"
+        result.warnings.append(f"page {task.number}: {exc}; page left without text")
+        return PageResult(result, None, geometry, timings, error=str(exc))
+    finally:
+        timings["tesseract"] = time.perf_counter() - t2 - timings.get("osd", 0.0)
+    result.width, result.height, result.dpi = image.width, image.height, _ocr_dpi(geometry)
+    result.words, result.text, result.mean_conf = out.words, out.text, out.mean_conf
+    result.seconds = round(time.perf_counter() - t0, 3)
+    return PageResult(result, out.text_pdf, geometry, timings)
+
+
+def _ocr_dpi(geometry: preprocess.Geometry) -> int:
+    return round(geometry.rendered_dpi * geometry.scale)
+
+
+def _recognise(image: Image.Image, geometry: preprocess.Geometry, task: PageTask) -> tesseract.TesseractResult:
+    suffix = f"-r{geometry.rotate}" if geometry.rotate else ""
+    return tesseract.ocr_page(
+        image, task.out_dir / f"page-{task.number:05d}{suffix}", lang=task.lang,
+        dpi=_ocr_dpi(geometry), timeout=task.timeout,
+    )
+
+
+def _score(out: tesseract.TesseractResult) -> float:
+    good = [w for w in out.words if w.conf >= 60 and len(w.text) >= 2]
+    return (out.mean_conf or 0.0) * len(good)
+
+
+def _reads_well(out: tesseract.TesseractResult) -> bool:
+    words = [w for w in out.words if len(w.text) >= 2]
+    return len(words) >= 8 and (out.mean_conf or 0.0) >= _GOOD_CONF
+
+
+def _fresh(result: PageOcr) -> PageOcr:
+    return PageOcr(
+        number=result.number, width=result.width, height=result.height, dpi=result.dpi, text="",
+        layer_text=result.layer_text, warnings=list(result.warnings),
+    )
+
+
+def _reset(geometry: preprocess.Geometry) -> preprocess.Geometry:
+    return preprocess.Geometry(geometry.rendered_size, geometry.rendered_dpi)
+
+
+def _straighten(
+    page: Image.Image, geometry: preprocess.Geometry, task: PageTask, result: PageOcr, rotate: int
+) -> tuple[Image.Image, preprocess.Geometry]:
+    """Upscale a low-dpi scan, turn it upright, deskew it: the OCR copy only."""
+    scale = task.ocr_dpi / geometry.rendered_dpi if geometry.rendered_dpi < task.ocr_dpi else 1.0
+    image = raster.upscale(page, scale) if scale > 1.0 else page
+    geometry.scale = scale
+    if rotate:
+        image = preprocess.rotate_upright(image, rotate)
+        geometry.rotate = result.rotation = rotate
+    if task.deskew:
+        skew = preprocess.estimate_skew(image)
+        if abs(skew) >= _SKEW_MIN:
+            image = preprocess.deskew(image, -skew)
+            geometry.skew = -skew
+            result.skew = skew
+    return image, geometry

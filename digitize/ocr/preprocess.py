@@ -1,0 +1,91 @@
+"""Make the OCR copy of a page readable: upright, straight, big enough; spot blank pages.
+
+Only the OCR copy is changed; the page in the searchable PDF is the untouched original,
+and `Geometry` records how to map OCR coordinates back onto it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+log = logging.getLogger(__name__)
+
+_ANALYSIS_WIDTH = 1000  # px: skew and blank detection work on a small copy
+
+
+@dataclass(slots=True)
+class Geometry:
+    """How the OCR image was derived from the rendered page (display orientation)."""
+
+    rendered_size: tuple[int, int]  # w, h of the rendered page in px
+    rendered_dpi: float
+    rotate: int = 0  # clockwise degrees applied (0/90/180/270)
+    skew: float = 0.0  # degrees counter-clockwise applied by deskew
+    scale: float = 1.0  # upscaling factor applied after rotation
+
+
+def _small_dark_mask(image: Image.Image, threshold: int = 128) -> np.ndarray:
+    gray = image.convert("L")
+    factor = _ANALYSIS_WIDTH / max(gray.width, 1)
+    if factor < 1:
+        gray = gray.resize(
+            (max(1, round(gray.width * factor)), max(1, round(gray.height * factor))),
+            Image.Resampling.BOX,
+        )
+    return np.asarray(gray) < threshold
+
+
+def ink_fraction(image: Image.Image) -> float:
+    """Share of dark pixels inside the page, margins (scanner edges) excluded."""
+    mask = _small_dark_mask(image, threshold=110)
+    h, w = mask.shape
+    my, mx = max(1, h // 25), max(1, w // 25)
+    inner = mask[my:h - my, mx:w - mx]
+    return float(inner.mean()) if inner.size else 0.0
+
+
+def is_blank(image: Image.Image, *, threshold: float = 0.002) -> bool:
+    """A page with (almost) no ink: a blank back with show-through or seal bleed."""
+    return ink_fraction(image) < threshold
+
+
+def estimate_skew(image: Image.Image, *, max_angle: float = 6.0) -> float:
+    """Skew in degrees (positive: text lines rise to the right) by projection profiles.
+
+    Dark pixels are sheared instead of rotating the image: the row histogram is
+    sharpest when the shear matches the text lines' slope.
+    """
+    mask = _small_dark_mask(image)
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 500:
+        return 0.0
+    if len(xs) > 200_000:
+        idx = np.random.default_rng(0).choice(len(xs), 200_000, replace=False)
+        ys, xs = ys[idx], xs[idx]
+    xs = xs - mask.shape[1] / 2
+
+    def score(angle: float) -> float:
+        shifted = ys + xs * np.tan(np.radians(angle))
+        hist = np.bincount(np.clip(shifted.astype(np.int64) + mask.shape[0], 0, None))
+        return float(np.sum(np.diff(hist.astype(np.float64)) ** 2))
+
+    coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
+    best = max(coarse, key=score)
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)
+    return round(float(max(fine, key=score)), 2)
+
+
+def rotate_upright(image: Image.Image, rotate: int) -> Image.Image:
+    """Turn clockwise by 0/90/180/270 (lossless)."""
+    ops = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
+    return image.transpose(ops[rotate]) if rotate in ops else image
+
+
+def deskew(image: Image.Image, angle: float) -> Image.Image:
+    """Rotate by `angle` degrees counter-clockwise about the centre, same size, white fill."""
+    fill = 255 if image.mode in ("L", "1") else (255,) * len(image.getbands())
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=fill)

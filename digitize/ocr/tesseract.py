@@ -1,0 +1,169 @@
+"""The only module that runs tesseract (through pytesseract), always with a timeout.
+
+One call produces both outputs we need from a page: the TSV (words, boxes, confidences)
+and a text-only PDF (tesseract's invisible GlyphLessFont layer) that `pdf.py` grafts onto
+the untouched original page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytesseract
+from PIL import Image
+
+from ..records import Word
+
+log = logging.getLogger(__name__)
+tess_log = logging.getLogger("digitize.tesseract")
+
+# one single-threaded tesseract per core: multi-threaded ones in parallel are far slower
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+class OcrTimeout(Exception):
+    """Tesseract did not finish the page in time."""
+
+
+class OcrFailed(Exception):
+    """Tesseract exited with an error."""
+
+
+@dataclass(slots=True)
+class TesseractResult:
+    words: list[Word]
+    text: str
+    text_pdf: Path
+    mean_conf: float | None
+
+
+@dataclass(slots=True)
+class Orientation:
+    rotate: int  # degrees clockwise to make the page upright
+    confidence: float
+
+
+def version() -> str | None:
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except (pytesseract.TesseractNotFoundError, OSError, subprocess.SubprocessError):
+        return None
+
+
+def languages() -> list[str]:
+    try:
+        return list(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError):
+        return []
+
+
+def ocr_page(
+    image: Image.Image, out_base: Path, *, lang: str, dpi: int, timeout: float, psm: int = 3
+) -> TesseractResult:
+    """OCR one upright page image; write `out_base`.pdf (text only) and read the TSV."""
+    img_path = out_base.with_suffix(".ppm" if image.mode in ("RGB", "L") else ".png")
+    image.save(img_path)
+    config = f"--psm {psm} --dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1"
+    try:
+        pytesseract.pytesseract.run_tesseract(
+            str(img_path), str(out_base), extension="pdf", lang=lang, config=config, timeout=timeout
+        )
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise OcrTimeout(f"tesseract took longer than {timeout:g} s") from exc
+        raise
+    except pytesseract.TesseractError as exc:
+        raise OcrFailed(f"tesseract failed: {exc.message.strip()[:200]}") from exc
+    finally:
+        img_path.unlink(missing_ok=True)
+    tsv = out_base.with_suffix(".tsv").read_text("utf-8")
+    words, text = parse_tsv(tsv)
+    confs = [w.conf for w in words if w.conf >= 0]
+    return TesseractResult(
+        words=words,
+        text=text,
+        text_pdf=out_base.with_suffix(".pdf"),
+        mean_conf=round(sum(confs) / len(confs), 1) if confs else None,
+    )
+
+
+def ocr_crop_confidence(image: Image.Image, *, lang: str, timeout: float) -> tuple[float, int]:
+    """Quick score of how well a crop reads: (mean word confidence, words)."""
+    try:
+        data = pytesseract.image_to_data(
+            image, lang=lang, config="--psm 6", timeout=timeout, output_type=pytesseract.Output.DICT
+        )
+    except (RuntimeError, pytesseract.TesseractError):
+        return 0.0, 0
+    confs = [
+        float(c) for c, t in zip(data["conf"], data["text"], strict=False)
+        if float(c) >= 0 and len(t.strip()) >= 2
+    ]
+    return (sum(confs) / len(confs) if confs else 0.0), len(confs)
+
+
+_OSD_ROTATE = re.compile(r"Rotate:\s+(\d+)")
+_OSD_CONF = re.compile(r"Orientation confidence:\s+([\d.]+)")
+
+
+def detect_orientation(image: Image.Image, *, timeout: float) -> Orientation | None:
+    """Tesseract OSD: which way the page must turn to be upright (None if it cannot tell)."""
+    try:
+        out = pytesseract.image_to_osd(image, config="--psm 0", timeout=timeout)
+    except (RuntimeError, pytesseract.TesseractError) as exc:
+        tess_log.debug("OSD failed: %s", exc)
+        return None
+    rot, conf = _OSD_ROTATE.search(out), _OSD_CONF.search(out)
+    if not rot or not conf:
+        return None
+    return Orientation(int(rot.group(1)) % 360, float(conf.group(1)))
+
+
+def parse_tsv(tsv: str) -> tuple[list[Word], str]:
+    """Words (level 5 rows) and the page text with lines and paragraphs kept."""
+    words: list[Word] = []
+    lines: list[str] = []
+    current: list[str] = []
+    key = None
+    prev_par = None
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") != "5":
+            continue
+        text = (row.get("text") or "").strip()
+        if not text:
+            continue
+        w = Word(
+            text=text,
+            left=int(row["left"]),
+            top=int(row["top"]),
+            width=int(row["width"]),
+            height=int(row["height"]),
+            conf=float(row["conf"]),
+            block=int(row["block_num"]),
+            par=int(row["par_num"]),
+            line=int(row["line_num"]),
+        )
+        words.append(w)
+        line_key = (w.block, w.par, w.line)
+        if line_key != key:
+            if current:
+                lines.append(" ".join(current))
+            if prev_par is not None and (w.block, w.par) != prev_par:
+                lines.append("")
+            current, key, prev_par = [], line_key, (w.block, w.par)
+        current.append(text)
+    if current:
+        lines.append(" ".join(current))
+    return words, "\n".join(lines)
+
+
+def tool_path(name: str) -> str | None:
+    return shutil.which(name)

@@ -1,0 +1,1 @@
+"""The orchestrators: each reads top to bottom like a recipe."""

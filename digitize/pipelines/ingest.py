@@ -1,0 +1,390 @@
+"""Ingest: file -> triage -> pages -> OCR -> searchable PDF -> metadata -> archive.
+
+The commit order keeps the archive whole whatever happens (DESIGN.md): hash first and stop
+on a duplicate; work on copies in a temporary folder; upload every object under a
+content-addressed key and verify it; only then record the document in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from .. import __version__
+from ..db import repository
+from ..errors import DatabaseError, DigitizeError, InputError
+from ..metadata import extract_metadata
+from ..metadata.text import fold
+from ..ocr import pdf as searchable
+from ..ocr import sources, textlayer
+from ..ocr.page import PageResult, PageTask, process_page
+from ..ocr.raster import RenderError
+from ..records import Metadata, PageOcr
+from ..storage import StorageError
+from .archive import Archive, current_actor
+from .executor import make_executor
+
+log = logging.getLogger(__name__)
+
+PIPELINE_VERSION = "1"
+SUPPORTED_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"}
+_EXT = {"pdf": "pdf", "tiff": "tif", "jpeg": "jpg", "png": "png"}
+
+
+@dataclass(slots=True)
+class IngestOptions:
+    ocr: str = "auto"  # auto | force | skip
+    password: str | None = None
+    keep_temp: bool = False
+
+
+@dataclass(slots=True)
+class IngestResult:
+    file: str
+    status: str  # ingested | duplicate | failed
+    id: int | None = None
+    sha256: str | None = None
+    pages: int | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    needs_review: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "status": self.status, "id": self.id, "sha256": self.sha256,
+            "pages": self.pages, "error": self.error, "seconds": round(self.seconds, 3),
+            "warnings": self.warnings, "needs_review": self.needs_review,
+        }
+
+
+class Progress:
+    """Hooks the CLI implements to show progress; the default shows nothing."""
+
+    def file_started(self, path: Path, pages: int) -> None: ...
+
+    def page_done(self, path: Path) -> None: ...
+
+    def file_done(self, result: IngestResult) -> None: ...
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the scans inside folders named (recursively, sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+            ))
+        else:
+            files.append(path)
+    return files
+
+
+@dataclass
+class _Job:
+    """One file in flight: its source, its pages' futures, its temporary folder."""
+
+    path: Path
+    started: float
+    source: sources.Source
+    work_dir: Path
+    futures: dict[int, Future[PageResult]]
+    layer_pages: dict[int, PageOcr]
+    result: IngestResult
+
+
+def ingest(
+    archive: Archive, paths: Iterable[Path], options: IngestOptions, progress: Progress | None = None,
+) -> Iterator[IngestResult]:
+    """Ingest every file; yield one result per file, in order."""
+    progress = progress or Progress()
+    settings = archive.settings
+    jobs = settings.effective_jobs
+    executor = make_executor(jobs)
+    pending: deque[_Job | IngestResult] = deque()
+    in_flight: set[str] = set()
+    try:
+        for path in paths:
+            while pending and _queued_pages(pending) >= 2 * jobs:
+                yield _finish_front(archive, pending, in_flight, options, progress)
+            item = _start(archive, path, options, executor, in_flight, pending, progress)
+            pending.append(item)
+            while pending and isinstance(pending[0], IngestResult):
+                yield _emit(pending.popleft(), progress)
+        while pending:
+            yield _finish_front(archive, pending, in_flight, options, progress)
+    finally:
+        for item in pending:
+            if isinstance(item, _Job):
+                for fut in item.futures.values():
+                    fut.cancel()
+                _cleanup(item.work_dir, options)
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _queued_pages(pending: deque[_Job | IngestResult]) -> int:
+    return sum(
+        sum(1 for f in item.futures.values() if not f.done())
+        for item in pending if isinstance(item, _Job)
+    )
+
+
+def _emit(result: IngestResult, progress: Progress) -> IngestResult:
+    progress.file_done(result)
+    return result
+
+
+def _finish_front(
+    archive: Archive, pending: deque[_Job | IngestResult], in_flight: set[str],
+    options: IngestOptions, progress: Progress,
+) -> IngestResult:
+    item = pending.popleft()
+    if isinstance(item, _Job):
+        try:
+            item = _finish(archive, item, options, progress)
+        finally:
+            in_flight.discard(item.sha256 or "")
+    return _emit(item, progress)
+
+
+def _start(
+    archive: Archive, path: Path, options: IngestOptions, executor: Executor,
+    in_flight: set[str], pending: deque[_Job | IngestResult], progress: Progress,
+) -> _Job | IngestResult:
+    """Triage and hash the file, stop on a duplicate, then send its pages to OCR."""
+    settings = archive.settings
+    started = time.perf_counter()
+    result = IngestResult(file=str(path), status="failed")
+    work_dir: Path | None = None
+    try:
+        size, kind = sources.check_file(path, max_file_mb=settings.max_file_mb)
+        result.sha256 = sha = sources.sha256_of(path)
+        if sha in in_flight:  # the same scan twice in one run: let the first one land
+            _finish_through(archive, pending, sha, in_flight, options, progress)
+        if duplicate := _find_duplicate(archive, sha):
+            result.status, result.id, result.pages = "duplicate", duplicate[0], duplicate[1]
+            return _done(result, started)
+        work_dir = Path(tempfile.mkdtemp(prefix="digitize-", dir=settings.tmp_dir))
+        source = sources.open_source(
+            path, work_dir, sha256=sha, size=size, kind=kind, password=options.password,
+            max_pages=settings.max_pages, max_megapixels=settings.max_megapixels,
+        )
+        result.pages = source.page_count
+        result.warnings.extend(source.warnings)
+        progress.file_started(path, source.page_count)
+        job = _Job(path, started, source, work_dir, {}, {}, result)
+        _submit_pages(job, options, settings, executor)
+        in_flight.add(sha)
+        return job
+    except DigitizeError as exc:
+        result.error = str(exc)
+    except Exception as exc:  # one bad file must not stop the batch
+        log.exception("unexpected error on %s", path)
+        result.error = f"{path}: internal error ({type(exc).__name__}: {exc}); please report it"
+    if work_dir is not None:
+        _cleanup(work_dir, options)
+    return _done(result, started)
+
+
+def _finish_through(
+    archive: Archive, pending: deque[_Job | IngestResult], sha256: str, in_flight: set[str],
+    options: IngestOptions, progress: Progress,
+) -> None:
+    """Finish queued jobs in order, up to the one for `sha256`, keeping their places."""
+    for i, item in enumerate(pending):
+        if isinstance(item, _Job):
+            try:
+                pending[i] = _finish(archive, item, options, progress)
+            finally:
+                in_flight.discard(item.result.sha256 or "")
+            if item.result.sha256 == sha256:
+                return
+
+
+def _find_duplicate(archive: Archive, sha256: str) -> tuple[int, int] | None:
+    with archive.session() as session:
+        doc = repository.find_by_sha256(session, sha256)
+        return (doc.id, doc.page_count) if doc else None
+
+
+def _submit_pages(job: _Job, options: IngestOptions, settings: Any, executor: Executor) -> None:
+    layer_numbers = set()
+    for info in job.source.pages:
+        use_layer = options.ocr == "skip" or (options.ocr == "auto" and info.has_real_text)
+        if use_layer:
+            layer_numbers.add(info.number)
+            continue
+        task = PageTask(
+            pdf=job.source.work_pdf, number=info.number, width_pt=info.width_pt,
+            height_pt=info.height_pt, native_dpi=info.native_dpi, out_dir=job.work_dir,
+            lang=settings.lang, ocr_dpi=settings.ocr_dpi, max_ocr_dpi=settings.max_ocr_dpi,
+            max_megapixels=settings.max_megapixels, timeout=settings.page_timeout,
+            deskew=not job.source.camera_photo, layer_text=info.layer_text,
+        )
+        job.futures[info.number] = executor.submit(process_page, task)
+    job.layer_pages = textlayer.read_pages(job.source.work_pdf, layer_numbers)
+    for number in layer_numbers - job.layer_pages.keys():  # pdftotext found nothing there
+        info = job.source.pages[number - 1]
+        job.layer_pages[number] = PageOcr(number, round(info.width_pt), round(info.height_pt), 72.0,
+                                          info.layer_text, source="text-layer")
+
+
+def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progress) -> IngestResult:
+    """Wait for the pages, build the outputs, archive them, record the document."""
+    result = job.result
+    try:
+        pages, layers = _collect_pages(job, progress)
+        t = time.perf_counter()
+        metadata = extract_metadata(pages, source_name=job.path.name)
+        result.timings["metadata"] = time.perf_counter() - t
+        out_pdf, ocr_json = _write_outputs(job, pages, layers, metadata)
+        result.timings["assemble"] = time.perf_counter() - t - result.timings["metadata"]
+        _archive(archive, job, pages, metadata, out_pdf, ocr_json)
+    except DigitizeError as exc:
+        result.status, result.error = "failed", str(exc)
+    except Exception as exc:
+        log.exception("unexpected error on %s", job.path)
+        result.status = "failed"
+        result.error = f"{job.path}: internal error ({type(exc).__name__}: {exc}); please report it"
+    finally:
+        _cleanup(job.work_dir, options)
+    return _done(result, job.started)
+
+
+def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[searchable.TextLayer]]:
+    pages: list[PageOcr] = []
+    layers: list[searchable.TextLayer] = []
+    for info in job.source.pages:
+        if info.number in job.layer_pages:
+            pages.append(job.layer_pages[info.number])
+            progress.page_done(job.path)
+            continue
+        try:
+            page_result = job.futures[info.number].result()
+        except RenderError as exc:
+            raise InputError(f"{job.path}: {exc}", advice="check the file, or raise max_megapixels") from exc
+        progress.page_done(job.path)
+        pages.append(page_result.ocr)
+        job.result.warnings.extend(page_result.ocr.warnings)
+        for name, seconds in page_result.timings.items():
+            job.result.timings[name] = job.result.timings.get(name, 0.0) + seconds
+        if page_result.text_pdf is not None and page_result.geometry is not None:
+            layers.append(searchable.TextLayer(info.number, page_result.text_pdf, page_result.geometry))
+    return pages, layers
+
+
+def _write_outputs(
+    job: _Job, pages: list[PageOcr], layers: list[searchable.TextLayer], metadata: Metadata,
+) -> tuple[Path, Path]:
+    out_pdf = job.work_dir / "searchable.pdf"
+    searchable.graft_text_layers(job.source.work_pdf, layers, out_pdf, docinfo=_docinfo(metadata))
+    ocr_json = job.work_dir / "ocr.json"
+    ocr_json.write_text(json.dumps({
+        "digitize": __version__,
+        "pipeline_version": PIPELINE_VERSION,
+        "sha256": job.source.sha256,
+        "source_name": job.path.name,
+        "pages": [p.to_json() for p in pages],
+    }, ensure_ascii=False), "utf-8")
+    return out_pdf, ocr_json
+
+
+def _docinfo(metadata: Metadata) -> dict[str, str]:
+    number, doc_type, abstract = (metadata.value(k) for k in ("number_symbol", "doc_type", "abstract"))
+    title = " ".join(x for x in (doc_type, number) if x)
+    return {
+        "title": f"{title}: {abstract}" if title and abstract else title or (abstract or ""),
+        "subject": abstract or "",
+        "identifier": number or "",
+        "creator": metadata.value("issuer") or "",
+        "language": "vi",
+    }
+
+
+def object_keys(sha256: str, kind: str) -> dict[str, str]:
+    """Content-addressed keys: never derived from a user-supplied name."""
+    return {
+        "original": f"originals/{sha256[:2]}/{sha256}.{_EXT[kind]}",
+        "pdf": f"pdf/{sha256}.pdf",
+        "ocr": f"ocr/{sha256}.json",
+    }
+
+
+def _archive(
+    archive: Archive, job: _Job, pages: list[PageOcr], metadata: Metadata, out_pdf: Path, ocr_json: Path,
+) -> None:
+    source, result, settings = job.source, job.result, archive.settings
+    keys = object_keys(source.sha256, source.kind)
+    t = time.perf_counter()
+    pdf_sha = sources.sha256_of(out_pdf)
+    try:
+        archive.store.put(keys["original"], source.path, sha256=source.sha256,
+                          content_type=_content_type(source.kind))
+        archive.store.put(keys["pdf"], out_pdf, sha256=pdf_sha, content_type="application/pdf")
+        archive.store.put(keys["ocr"], ocr_json, sha256=sources.sha256_of(ocr_json),
+                          content_type="application/json")
+    except StorageError as exc:
+        raise DigitizeError(f"{job.path}: could not archive ({exc}); the original is untouched, "
+                            "run the same command again later") from exc
+    result.timings["store"] = time.perf_counter() - t
+    t = time.perf_counter()
+    new = repository.NewDocument(
+        sha256=source.sha256, source_name=job.path.name, source_path=str(job.path.resolve()),
+        kind=source.kind, size_bytes=source.size, original_key=keys["original"], pdf_key=keys["pdf"],
+        ocr_key=keys["ocr"], pdf_sha256=pdf_sha, ocr_lang=settings.lang,
+        pipeline_version=PIPELINE_VERSION, pages=pages, metadata=metadata,
+    )
+    try:
+        with archive.session() as session:
+            doc = repository.add_document(session, new, actor=current_actor(),
+                                          review_threshold=settings.review_threshold)
+            repository.index_document(session, doc.id, search_body(metadata, pages))
+            result.id = doc.id
+            result.needs_review = repository.fields_needing_review(doc, settings.review_threshold)
+    except DatabaseError as exc:
+        if isinstance(exc.__cause__, IntegrityError) and _find_duplicate(archive, source.sha256):
+            dup = _find_duplicate(archive, source.sha256)
+            result.status, result.id = "duplicate", dup[0] if dup else None
+            return
+        raise
+    result.timings["db"] = time.perf_counter() - t
+    result.status = "ingested"
+
+
+def search_body(metadata: Metadata, pages: list[PageOcr]) -> str:
+    """What the full-text index holds for a document: metadata then page text, folded."""
+    head = " ".join(metadata.value(k) or "" for k in
+                    ("number_symbol", "doc_type", "abstract", "issuer", "parent_issuer", "signer", "place"))
+    return fold(head + "\n" + "\n".join(p.text for p in pages))
+
+
+def _content_type(kind: str) -> str:
+    return {"pdf": "application/pdf", "tiff": "image/tiff", "jpeg": "image/jpeg", "png": "image/png"}[kind]
+
+
+def _done(result: IngestResult, started: float) -> IngestResult:
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _cleanup(work_dir: Path, options: IngestOptions) -> None:
+    if options.keep_temp:
+        log.info("temporary files kept in %s", work_dir)
+    else:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+

@@ -1,0 +1,111 @@
+"""Plain dataclasses exchanged between the layers.
+
+`ocr`, `metadata`, `storage` and `db` never import each other; they meet here.
+Coordinates are in the page's own pixel space (origin top-left, y down), as tesseract
+reports them; `PageOcr.width`/`height` give that space's size so a consumer can reason in
+fractions of the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+PageSource = Literal["ocr", "text-layer", "none"]
+FieldSource = Literal["ocr", "text-layer", "signature-stamp", "filename", "manual"]
+
+
+@dataclass(slots=True)
+class Word:
+    """One recognised word with its box (tesseract TSV level 5)."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float  # 0..100; -1 when unknown (text layer words)
+    block: int = 0
+    par: int = 0
+    line: int = 0
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+@dataclass(slots=True)
+class PageOcr:
+    """What one page says, from OCR or from a trusted text layer."""
+
+    number: int  # 1-based
+    width: int
+    height: int
+    dpi: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+    source: PageSource = "ocr"
+    rotation: int = 0  # degrees clockwise applied to make the page upright
+    skew: float = 0.0  # degrees of deskew applied to the OCR copy
+    blank: bool = False
+    mean_conf: float | None = None
+    seconds: float = 0.0
+    layer_text: str = ""  # text found in the original's own text layer (e.g. a signature stamp)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["words"] = [
+            [w.text, w.left, w.top, w.width, w.height, round(w.conf, 1), w.block, w.par, w.line]
+            for w in self.words
+        ]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PageOcr:
+        data = dict(data)
+        data["words"] = [Word(*row) for row in data.get("words", [])]
+        return cls(**data)
+
+
+@dataclass(slots=True)
+class FieldValue:
+    """One metadata field as read: a value, how sure we are, and where it came from."""
+
+    value: str | None
+    confidence: float  # 0..1
+    source: FieldSource = "ocr"
+
+
+@dataclass(slots=True)
+class Metadata:
+    """Metadata fields by name (see METADATA_FIELDS)."""
+
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+
+    def value(self, name: str) -> str | None:
+        fv = self.fields.get(name)
+        return fv.value if fv else None
+
+
+# The document-level fields, in the order they are shown and exported.
+METADATA_FIELDS: tuple[str, ...] = (
+    "number_symbol",
+    "number",
+    "symbol",
+    "issued_date",
+    "place",
+    "doc_type",
+    "abstract",
+    "issuer",
+    "parent_issuer",
+    "signer",
+    "signer_title",
+    "urgency",
+    "signed_at",
+    "language",
+)

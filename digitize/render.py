@@ -1,0 +1,168 @@
+"""What the CLI shows a person: progress, summaries, records. Only the CLI imports this."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .pipelines.ingest import IngestResult
+from .pipelines.ingest import Progress as ProgressHooks
+
+_STATUS_STYLE = {"ingested": "green", "duplicate": "cyan", "failed": "bold red"}
+
+
+class IngestReporter(ProgressHooks):
+    """Progress bar on a terminal (stderr), plain lines otherwise, JSON lines with --json."""
+
+    def __init__(self, files: list[Path], *, as_json: bool, quiet: bool) -> None:
+        self.files = files
+        self.as_json = as_json
+        self.quiet = quiet
+        self.err = Console(stderr=True)
+        self.out = Console(highlight=False, soft_wrap=True)
+        self.results: list[IngestResult] = []
+        self.started = time.perf_counter()
+        self.pages_done = 0
+        self._progress: Progress | None = None
+        self._files_task: Any = None
+        self._pages_task: Any = None
+
+    @property
+    def failed(self) -> int:
+        return sum(r.status == "failed" for r in self.results)
+
+    def __enter__(self) -> IngestReporter:
+        if self.err.is_terminal and not self.quiet:
+            self._progress = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), TextColumn("{task.fields[rate]}"), console=self.err, transient=True,
+            )
+            self._files_task = self._progress.add_task("files", total=len(self.files), rate="")
+            self._pages_task = self._progress.add_task("pages", total=None, rate="")
+            self._progress.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    # hooks called by the pipeline
+    def file_started(self, path: Path, pages: int) -> None:
+        if self._progress is not None:
+            task = self._progress.tasks[self._pages_task]
+            self._progress.update(self._pages_task, total=(task.total or 0) + pages)
+
+    def page_done(self, path: Path) -> None:
+        self.pages_done += 1
+        if self._progress is not None:
+            minutes = (time.perf_counter() - self.started) / 60
+            self._progress.update(self._pages_task, advance=1,
+                                  rate=f"{self.pages_done / minutes:.1f} pages/min" if minutes else "")
+
+    def file_done(self, result: IngestResult) -> None:
+        if self._progress is not None:
+            self._progress.update(self._files_task, advance=1, description=Path(result.file).name[:30])
+
+    def result(self, result: IngestResult) -> None:
+        self.results.append(result)
+        if self.as_json:
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            return
+        if result.status == "failed":
+            click.echo(f"failed     {result.error}", err=True)
+            return
+        if self.quiet:
+            return
+        review = f"  review: {', '.join(result.needs_review)}" if result.needs_review else ""
+        self.out.print(
+            f"[{_STATUS_STYLE[result.status]}]{result.status:<10}[/] {result.file}  id={result.id}  "
+            f"{result.pages} page(s)  {result.seconds:.1f} s{review}"
+        )
+        for warning in result.warnings:
+            self.out.print(f"           [yellow]warning:[/] {warning}")
+
+    def summary(self) -> None:
+        if self.as_json:
+            return
+        elapsed = time.perf_counter() - self.started
+        counts = {s: sum(r.status == s for r in self.results) for s in ("ingested", "duplicate", "failed")}
+        pages = sum(r.pages or 0 for r in self.results if r.status == "ingested")
+        ppm = pages / (elapsed / 60) if elapsed > 0 else 0.0
+        if self.quiet:
+            click.echo(f"ingested {counts['ingested']}, duplicate {counts['duplicate']}, "
+                       f"failed {counts['failed']}; {pages} pages in {elapsed:.1f} s")
+            return
+        table = Table(title="digitize ingest", show_header=True)
+        for col in ("ingested", "duplicate", "failed", "pages", "time", "pages/min"):
+            table.add_column(col, justify="right")
+        table.add_row(str(counts["ingested"]), str(counts["duplicate"]),
+                      f"[red]{counts['failed']}[/]" if counts["failed"] else "0",
+                      str(pages), f"{elapsed:.1f} s", f"{ppm:.1f}")
+        self.out.print(table)
+        review = sum(1 for r in self.results if r.needs_review)
+        if review:
+            self.out.print(f"{review} document(s) have fields to check: run `digitize review`")
+
+
+def show_document(record: dict[str, Any]) -> None:
+    from .records import METADATA_FIELDS
+
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(f"[bold]Document {record['id']}[/]  {record['source_name']}")
+    console.print(f"  sha256   {record['sha256']}")
+    console.print(f"  pages    {record['page_count']}  ({record['kind']}, {record['size_bytes']} bytes)")
+    console.print(f"  added    {record['created_at']}")
+    if record.get("url"):
+        console.print(f"  open     {record['url']}")
+    table = Table(show_header=True, header_style="bold")
+    for col in ("field", "value", "confidence", "source"):
+        table.add_column(col)
+    review = set(record["needs_review"])
+    for name in METADATA_FIELDS:
+        value = record.get(name)
+        conf = record["confidence"].get(name) or 0.0
+        style = "yellow" if name in review else ""
+        table.add_row(f"[{style}]{name}[/]" if style else name, "" if value is None else str(value),
+                      f"{conf:.2f}", record["source"].get(name) or "")
+    console.print(table)
+    if review:
+        console.print(f"[yellow]to review:[/] {', '.join(record['needs_review'])}")
+    for page in record["pages"]:
+        state = "blank" if page["blank"] else page["source"]
+        conf = f"conf {page['mean_conf']:.0f}" if page["mean_conf"] is not None else ""
+        turn = f"turned {page['rotation']}°" if page["rotation"] else ""
+        console.print(f"  page {page['number']}: {state} {conf} {turn} {page['chars']} chars".rstrip())
+
+
+def search_results(hits: list[dict[str, Any]], query: str) -> None:
+    console = Console(highlight=False, soft_wrap=True)
+    if not hits:
+        console.print(f"no documents match {query!r}" if query else "no documents")
+        return
+    for hit in hits:
+        head = " · ".join(str(x) for x in (hit["number_symbol"], hit["doc_type"], hit["issued_date"]) if x)
+        console.print(f"[bold]{hit['id']:>6}[/]  {head or hit['source_name']}")
+        if hit.get("abstract"):
+            console.print(f"        {hit['abstract']}")
+        if hit.get("snippet"):
+            console.print(f"        [dim]{hit['snippet']}[/]")
+
+
+def doctor(rows: list[tuple[str, bool, str, str]]) -> None:
+    console = Console(highlight=False)
+    for what, ok, found, how in rows:
+        mark = "[green]ok[/]     " if ok else "[red]missing[/]"
+        console.print(f"{mark} {what}: {found}" + ("" if ok else f"  -> {how}"))
+    if all(ok for _, ok, _, _ in rows):
+        console.print("everything digitize needs is installed")
+    sys.stdout.flush()
