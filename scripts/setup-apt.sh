@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
   poppler-utils qpdf ghostscript unpaper fonts-liberation2
-  postgresql redis-server
+  postgresql
 )
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
   packages+=(python3-venv python3-pip)

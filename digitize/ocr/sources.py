@@ -231,7 +231,8 @@ def _page_infos(work_pdf: Path, original: Path, max_pages: int) -> list[PageInfo
 def _native_dpi(page: pikepdf.Page, w_pt: float, h_pt: float) -> float | None:
     best = None
     try:
-        for image in page.images.values():
+        images = page.get_images() if hasattr(page, "get_images") else page.images
+        for image in images.values():
             px_w, px_h = int(image.get("/Width", 0)), int(image.get("/Height", 0))
             if px_w * px_h and (best is None or px_w * px_h > best[0] * best[1]):
                 best = (px_w, px_h)
