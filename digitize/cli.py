@@ -156,7 +156,8 @@ def get(obj: Context, doc_id: int, output: Path, original: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="jsonl: one record per line; csv: UTF-8 with BOM, opens in Excel.")
 @click.option("--with-text", is_flag=True, help="Include each page's text (jsonl).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Output file (default stdout).")
@@ -182,7 +183,8 @@ def export(obj: Context, fmt: str, with_text: bool, output: Path | None) -> None
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Issued on or after.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Issued on or before.")
 @click.option("--number", help="Số or số và ký hiệu, e.g. 106 or 106/KH-UBND.")
-@click.option("-n", "--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("-n", "--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
+              help="Most results to show.")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines.")
 @pass_ctx
 def search(obj: Context, query: str, doc_type: str | None, issuer: str | None, date_from: Any,

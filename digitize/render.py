@@ -159,7 +159,7 @@ def search_results(hits: list[dict[str, Any]], query: str) -> None:
 
 
 def doctor(rows: list[tuple[str, bool, str, str]]) -> None:
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     for what, ok, found, how in rows:
         mark = "[green]ok[/]     " if ok else "[red]missing[/]"
         console.print(f"{mark} {what}: {found}" + ("" if ok else f"  -> {how}"))

@@ -1,0 +1,114 @@
+"""The invisible text lands over the line it transcribes, whatever was done to the OCR copy."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import img2pdf
+import numpy as np
+import pikepdf
+import pytest
+
+from digitize.ocr import preprocess
+from digitize.ocr.pdf import placement_matrix
+from digitize.ocr.preprocess import Geometry
+
+from .conftest import text_page_image
+
+
+_KEEP: list[pikepdf.Pdf] = []  # a page lives only as long as its Pdf
+
+
+def _page(rotate: int = 0, box=(0, 0, 600, 800)) -> pikepdf.Page:
+    pdf = pikepdf.new()
+    _KEEP.append(pdf)
+    pdf.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
+    page = pdf.pages[0]
+    page.obj.MediaBox = pikepdf.Array(list(box))
+    if rotate:
+        page.obj.Rotate = rotate
+    return page
+
+
+def _apply(m: np.ndarray, x: float, y: float) -> tuple[float, float]:
+    v = m @ np.array([x, y, 1.0])
+    return round(float(v[0]), 3), round(float(v[1]), 3)
+
+
+def test_identity_maps_text_page_corners_to_page_corners():
+    page = _page()
+    geometry = Geometry(rendered_size=(2500, 3333), rendered_dpi=300)
+    m = placement_matrix(page, geometry, (600, 800))
+    assert _apply(m, 0, 0) == pytest.approx((0, 0), abs=0.5)
+    assert _apply(m, 600, 800) == pytest.approx((600, 800), abs=0.5)
+
+
+def test_upscaled_low_dpi_page_fits_the_page():
+    page = _page()
+    geometry = Geometry(rendered_size=(833, 1111), rendered_dpi=100, scale=3.0)
+    # tesseract's text page is sized from the upscaled image at 300 dpi
+    m = placement_matrix(page, geometry, (2499 * 72 / 300, 3333 * 72 / 300))
+    assert _apply(m, 2499 * 72 / 300, 3333 * 72 / 300) == pytest.approx((600, 800), abs=1.0)
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_turned_page_maps_back(turn):
+    """The OCR copy's top-left corner is where the turned page's top-left was."""
+    page = _page()
+    w, h = 2500, 3333
+    geometry = Geometry(rendered_size=(w, h), rendered_dpi=300, rotate=turn)
+    ow, oh = (h, w) if turn in (90, 270) else (w, h)
+    m = placement_matrix(page, geometry, (ow * 72 / 300, oh * 72 / 300))
+    top_left_of_ocr = _apply(m, 0, oh * 72 / 300)  # text page y-up: top-left is (0, height)
+    expected = {90: (0, 0), 180: (600, 0), 270: (600, 800)}[turn]
+    assert top_left_of_ocr == pytest.approx(expected, abs=1.0)
+
+
+@pytest.mark.parametrize("page_rotate", [0, 90, 180, 270])
+def test_page_rotate_and_crop_offset(page_rotate):
+    box = (10, 20, 610, 820)
+    page = _page(page_rotate, box)
+    w, h = (800, 600) if page_rotate % 180 else (600, 800)  # displayed size, points
+    geometry = Geometry(rendered_size=(w * 300 // 72, h * 300 // 72), rendered_dpi=300)
+    m = placement_matrix(page, geometry, (w, h))
+    # the displayed top-left corner, per the PDF spec's /Rotate (clockwise)
+    expected = {0: (10, 820), 90: (10, 20), 180: (610, 20), 270: (610, 820)}[page_rotate]
+    assert _apply(m, 0, h) == pytest.approx(expected, abs=1.0)
+
+
+def test_skew_estimate_finds_the_angle():
+    img = text_page_image(["Dòng chữ thứ nhất của văn bản hành chính"] * 8, size_in=(5.8, 4.0))
+    for angle in (-3.0, 2.0):
+        skewed = img.rotate(angle, expand=False, fillcolor=255)
+        assert preprocess.estimate_skew(skewed) == pytest.approx(angle, abs=0.4)
+
+
+def test_blank_page_detection():
+    assert preprocess.is_blank(text_page_image([]))
+    assert not preprocess.is_blank(text_page_image(["Một dòng chữ"] * 3))
+
+
+@pytest.mark.slow
+def test_skewed_page_text_sits_on_its_lines(run, tmp_path: Path):
+    lines = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập Tự do Hạnh phúc",
+             "Quảng Ngãi, ngày 05 tháng 02 năm 2025"]
+    img = text_page_image(lines, size_in=(6.0, 3.0)).rotate(3, expand=False, fillcolor=255)
+    frame = tmp_path / "skew.png"
+    img.save(frame, dpi=(300, 300))
+    source = tmp_path / "skew.pdf"
+    source.write_bytes(img2pdf.convert(str(frame)))
+    row_id = 1
+    assert run("ingest", source, "--jobs", "1").exit_code == 0
+    out = tmp_path / "out.pdf"
+    run("get", row_id, "-o", out)
+    html = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True).stdout
+    boxes = {m[4]: tuple(map(float, m[:4])) for m in re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<', html)}
+    # line 1 starts at x = 0.4 in = 28.8 pt; rotated 3° CCW about the centre, its first word
+    # moves down on the left; the word boxes must follow the ink, not the deskewed copy
+    assert "CỘNG" in boxes and "Quảng" in boxes
+    x0, y0, _, _ = boxes["CỘNG"]
+    assert abs(x0 - 28.8) < 12
+    assert boxes["Quảng"][1] > y0 + 20  # third line is below the first
