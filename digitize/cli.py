@@ -10,10 +10,9 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
+from . import __version__, render
 from .config import OCR_MODES, Settings, load_settings
 from .errors import DigitizeError, ExitCode, InputError, NotFound
-from . import render
 from .pipelines.archive import Archive
 
 log = logging.getLogger("digitize")
@@ -82,7 +81,31 @@ def cli(ctx: click.Context, home: Path | None, db_url: str | None, storage_url: 
                         format="%(levelname)s %(name)s: %(message)s")
     overrides = {"home": home, "db_url": db_url, "storage_url": storage_url}
     ctx.obj = Context(overrides, config_file, verbose, quiet)
+    if ctx.invoked_subcommand and "--help" not in sys.argv[1:]:
+        _log_to_file(ctx.obj)
     ctx.call_on_close(lambda: ctx.obj._archive.close() if ctx.obj._archive else None)
+
+
+def _log_to_file(obj: Context) -> None:
+    """With log_file set, keep an INFO log (rotated) for cron runs that print nothing."""
+    try:
+        log_file = obj.settings().log_file
+    except DigitizeError:
+        return  # reported by the command itself
+    if log_file is None:
+        return
+    from logging.handlers import RotatingFileHandler
+
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(min(root.level, logging.INFO))
+    for stream_handler in root.handlers:
+        if stream_handler is not handler and stream_handler.level == logging.NOTSET:
+            stream_handler.setLevel(logging.WARNING - 10 * obj.verbose if not obj.quiet else logging.ERROR)
 
 
 # --- ingest -------------------------------------------------------------------------------
@@ -121,6 +144,47 @@ def ingest(obj: Context, paths: tuple[Path, ...], ocr: str | None, lang: str | N
     reporter.summary()
     if reporter.failed:
         sys.exit(int(ExitCode.FILES_FAILED))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--settle", type=click.FloatRange(0), default=5.0, show_default=True,
+              help="Seconds a file must stay unchanged before it is taken.")
+@click.option("--delete-done", is_flag=True, help="Delete archived files instead of moving them to done/.")
+@click.option("--retry-failed", is_flag=True, help="Move failed/ files back for another try first.")
+@click.option("--watch", is_flag=True, help="Keep running (filesystem events; SIGTERM stops it).")
+@click.option("--poll", type=click.FloatRange(0.5), help="With --watch: poll every N seconds "
+              "instead of filesystem events (network shares).")
+@click.option("--rescan", type=click.FloatRange(1), default=300, show_default=True,
+              help="With --watch: full rescan at least this often (seconds).")
+@click.option("-j", "--jobs", type=click.IntRange(0, 256), help="Parallel tesseracts (default: all cores).")
+@click.option("--json", "as_json", is_flag=True, help="A JSON summary of each pass on stdout.")
+@pass_ctx
+def inbox(obj: Context, folder: Path, settle: float, delete_done: bool, retry_failed: bool, watch: bool,
+          poll: float | None, rescan: float, jobs: int | None, as_json: bool) -> None:
+    """Empty an inbox folder into the archive: for cron (one pass) or --watch.
+
+    Archived files move to FOLDER/done/ (same sub-folders), failures to FOLDER/failed/ with a
+    .error.json beside them. Quiet unless something happened.
+    """
+    from .ocr.check import check_tools
+    from .pipelines.inbox import InboxOptions, Watcher, run_pass
+    from .pipelines.ingest import IngestOptions
+
+    settings = obj.settings(jobs=jobs)
+    check_tools(settings.lang)
+    options = InboxOptions(settle=settle, delete_done=delete_done, retry_failed=retry_failed,
+                           ingest=IngestOptions(ocr=settings.ocr, keep_temp=settings.keep_temp))
+    if not watch:
+        summary = run_pass(obj.archive, folder, options)
+        render.inbox_summary(summary, as_json=as_json)
+        sys.exit(int(summary.exit_code))
+    with Watcher(folder, poll=poll, rescan=rescan) as watcher:
+        while not watcher.stopping.is_set():
+            summary = run_pass(obj.archive, folder, options, stop=watcher.stopping.is_set)
+            render.inbox_summary(summary, as_json=as_json)
+            options.retry_failed = False
+            watcher.wait(summary.waiting > 0, settle)
 
 
 # --- reading the archive ----------------------------------------------------------------

@@ -38,6 +38,7 @@ class Settings:
     url_expiry: int = 3600
     keep_temp: bool = False
     tmp_dir: Path | None = None
+    log_file: Path | None = None  # also log to this file, rotated at 10 MB
 
     @property
     def effective_db_url(self) -> str:

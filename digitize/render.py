@@ -166,3 +166,14 @@ def doctor(rows: list[tuple[str, bool, str, str]]) -> None:
     if all(ok for _, ok, _, _ in rows):
         console.print("everything digitize needs is installed")
     sys.stdout.flush()
+
+
+def inbox_summary(summary: Any, *, as_json: bool) -> None:
+    """Cron mails any output: say nothing when nothing happened (unless --json)."""
+    for result in summary.results:
+        if result.status == "failed":
+            click.echo(f"failed     {result.error}", err=True)
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+    elif summary.busy:
+        click.echo(summary.line())

@@ -1,0 +1,298 @@
+"""Inbox: a folder emptied by cron (or a service) into the archive, nothing lost.
+
+One pass: take the lock, find files that have stopped changing, ingest them, and only after
+the archive commit move each to done/ (or delete it, if asked); a file that fails goes to
+failed/ with a `<name>.error.json` saying why. A second run that starts while one is going
+exits at once; a lock left by a killed run is released by the kernel with its process.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import ExitCode, InputError, LockedError
+from ..ocr import tesseract
+from .archive import Archive
+from .ingest import IngestOptions, IngestResult, Progress, ingest
+
+log = logging.getLogger(__name__)
+
+DONE, FAILED = "done", "failed"
+LOCK_NAME = ".digitize-inbox.lock"
+JUNK = (".DS_Store", "Thumbs.db", "desktop.ini", "._*", "~$*", "*.tmp", "*.part", "*.filepart",
+        ".~lock.*", ".digitize-*")
+JUNK_DIRS = ("@eaDir", ".Trash*", ".git", "#recycle")
+
+
+@dataclass(slots=True)
+class InboxOptions:
+    settle: float = 5.0  # seconds a file's size and mtime must stay unchanged
+    delete_done: bool = False
+    retry_failed: bool = False
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+
+
+@dataclass(slots=True)
+class InboxSummary:
+    folder: str
+    ingested: int = 0
+    duplicate: int = 0
+    failed: int = 0
+    waiting: int = 0  # still being written: left for the next run
+    refused: int = 0  # symlinks or paths leaving the inbox
+    retried: int = 0
+    seconds: float = 0.0
+    results: list[IngestResult] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.FILES_FAILED if self.failed else ExitCode.OK
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.ingested or self.duplicate or self.failed or self.refused or self.retried)
+
+    def line(self) -> str:
+        return (f"inbox {self.folder}: {self.ingested} ingested, {self.duplicate} duplicate, "
+                f"{self.failed} failed, {self.waiting} waiting"
+                + (f", {self.refused} refused" if self.refused else "")
+                + f" ({self.seconds:.1f} s)")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "folder": self.folder, "ingested": self.ingested, "duplicate": self.duplicate,
+            "failed": self.failed, "waiting": self.waiting, "refused": self.refused,
+            "retried": self.retried, "seconds": round(self.seconds, 3),
+            "files": [r.to_json() for r in self.results],
+        }
+
+
+@contextmanager
+def inbox_lock(folder: Path, fallback_dir: Path) -> Iterator[Path]:
+    """An exclusive flock on a file in the inbox (or the data home if the inbox is read-only)."""
+    path = folder / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        fallback_dir.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+        path = fallback_dir / f"inbox-{digest}.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+            raise LockedError(f"another `digitize inbox` (pid {holder}) is working on {folder}",
+                              advice="this run exits; the next one will take over") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield path
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def is_junk(rel: Path) -> bool:
+    if any(fnmatch(part, pattern) for part in rel.parts[:-1] for pattern in JUNK_DIRS):
+        return True
+    return any(fnmatch(rel.name, pattern) for pattern in JUNK)
+
+
+def scan(folder: Path, *, settle: float, now: float | None = None) -> tuple[list[Path], int, int]:
+    """(stable files to take, files still changing, refused entries), sorted by path."""
+    now = time.time() if now is None else now
+    root = folder.resolve()
+    ready: list[Path] = []
+    waiting = refused = 0
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        here = Path(dirpath)
+        rel_dir = here.relative_to(folder)
+        if rel_dir == Path("."):
+            dirnames[:] = [d for d in dirnames if d not in (DONE, FAILED)]
+        dirnames[:] = sorted(d for d in dirnames if not any(fnmatch(d, p) for p in JUNK_DIRS)
+                             and not (here / d).is_symlink())
+        for name in sorted(filenames):
+            path = here / name
+            rel = path.relative_to(folder)
+            if is_junk(rel):
+                continue
+            if path.is_symlink() or not path.resolve().is_relative_to(root):
+                log.warning("refused %s: symlinks and paths outside the inbox are not taken", path)
+                refused += 1
+                continue
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            if now - st.st_mtime < settle or not _opens(path):
+                waiting += 1
+                continue
+            ready.append(path)
+    return ready, waiting, refused
+
+
+def _opens(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+        return True
+    except OSError:
+        return False
+
+
+def _unchanged(path: Path, settle: float) -> bool:
+    """Still there and not touched since the scan decided it was stable."""
+    try:
+        return time.time() - path.stat().st_mtime >= settle
+    except FileNotFoundError:
+        return False
+
+
+def run_pass(archive: Archive, folder: Path, options: InboxOptions,
+             progress: Progress | None = None, stop: Callable[[], bool] = lambda: False) -> InboxSummary:
+    """One pass over the inbox under its lock."""
+    started = time.perf_counter()
+    folder = folder.expanduser()
+    if not folder.is_dir():
+        raise InputError(f"{folder}: inbox folder does not exist", advice="create it or fix the path")
+    summary = InboxSummary(folder=str(folder))
+    with inbox_lock(folder, archive.settings.home / "locks"):
+        if options.retry_failed:
+            summary.retried = retry_failed(folder)
+        files, summary.waiting, summary.refused = scan(folder, settle=options.settle)
+        files = [f for f in files if _unchanged(f, options.settle)]
+        for result in ingest(archive, files, options.ingest, progress):
+            _settle_file(folder, Path(result.file), result, options)
+            summary.results.append(result)
+            setattr(summary, result.status, getattr(summary, result.status) + 1)
+            if stop():
+                log.info("stopping after %s as asked", result.file)
+                break
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _settle_file(folder: Path, path: Path, result: IngestResult, options: InboxOptions) -> None:
+    """After the archive commit: done/ (or delete); after a failure: failed/ + error.json."""
+    rel = path.relative_to(folder)
+    if result.status in ("ingested", "duplicate"):
+        if options.delete_done:
+            path.unlink(missing_ok=True)
+        else:
+            _move(path, folder / DONE / rel)
+        return
+    dest = _move(path, folder / FAILED / rel)
+    error = {
+        "file": str(rel),
+        "reason": result.error,
+        "exit_code": int(ExitCode.FILES_FAILED),
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sha256": result.sha256,
+        "versions": {"digitize": __version__, "tesseract": tesseract.version(),
+                     "python": platform.python_version()},
+    }
+    dest.with_name(dest.name + ".error.json").write_text(
+        json.dumps(error, ensure_ascii=False, indent=2), "utf-8")
+
+
+def _move(src: Path, dest: Path) -> Path:
+    """Move without overwriting: a name already taken gets a numbered suffix."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    candidate, n = dest, 1
+    while candidate.exists():
+        candidate = dest.with_name(f"{dest.stem}.{n}{dest.suffix}")
+        n += 1
+    shutil.move(str(src), candidate)
+    return candidate
+
+
+def retry_failed(folder: Path) -> int:
+    """Move failed/ files back into the inbox (their error notes are dropped)."""
+    failed_dir = folder / FAILED
+    if not failed_dir.is_dir():
+        return 0
+    moved = 0
+    for path in sorted(failed_dir.rglob("*")):
+        if not path.is_file() or path.name.endswith(".error.json"):
+            continue
+        rel = path.relative_to(failed_dir)
+        _move(path, folder / rel)
+        path.with_name(path.name + ".error.json").unlink(missing_ok=True)
+        moved += 1
+    return moved
+
+
+class Watcher:
+    """Keeps running passes: woken by filesystem events, or polling for network shares."""
+
+    def __init__(self, folder: Path, *, poll: float | None, rescan: float) -> None:
+        self.folder = folder
+        self.poll = poll
+        self.rescan = rescan
+        self.stopping = threading.Event()
+        self.changed = threading.Event()
+        self._observer: Any = None
+
+    def __enter__(self) -> Watcher:
+        signal.signal(signal.SIGTERM, lambda *_: self.stop())
+        if self.poll is None:
+            self._observer = _start_observer(self.folder, self.changed)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.changed.set()
+
+    def wait(self, waiting_files: bool, settle: float) -> None:
+        """Sleep until something changes, a settling file may be ready, or a rescan is due."""
+        if self._observer is None:
+            timeout = self.poll or self.rescan
+        else:
+            timeout = self.rescan
+        if waiting_files:
+            timeout = min(timeout, max(settle, 1.0))
+        self.changed.wait(timeout)
+        self.changed.clear()
+
+
+def _start_observer(folder: Path, changed: threading.Event) -> Any:
+    try:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+    except ImportError:
+        return None
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event: Any) -> None:
+            if LOCK_NAME not in str(getattr(event, "src_path", "")):
+                changed.set()
+
+    observer = Observer()
+    observer.schedule(Handler(), str(folder), recursive=True)
+    observer.daemon = True
+    observer.start()
+    return observer
+
