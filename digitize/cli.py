@@ -268,6 +268,97 @@ def search(obj: Context, query: str, doc_type: str | None, issuer: str | None, d
         render.search_results(hits, query)
 
 
+@cli.command()
+@click.argument("doc_id", type=int)
+@click.option("--field", "field_name", required=True, help="Field name, e.g. number_symbol, issued_date.")
+@click.option("--value", help="The correct value.")
+@click.option("--clear", is_flag=True, help="The field does not exist on this document (null).")
+@pass_ctx
+def edit(obj: Context, doc_id: int, field_name: str, value: str | None, clear: bool) -> None:
+    """Correct one field; the manual value wins over later re-extraction and is audited."""
+    from .pipelines import review
+
+    if (value is None) == (not clear):
+        raise click.UsageError("give exactly one of --value or --clear")
+    old, new = review.set_field(obj.archive, doc_id, field_name, None if clear else value)
+    if not obj.quiet:
+        click.echo(f"document {doc_id}: {field_name}: {old!r} -> {new!r}")
+
+
+@cli.command("review")
+@click.option("--list", "list_only", is_flag=True, help="Only list what needs review.")
+@click.option("--threshold", type=click.FloatRange(0, 1), help="Confidence under which a field is shown.")
+@click.option("-n", "--limit", type=click.IntRange(1), default=50, show_default=True,
+              help="Most documents to go through.")
+@pass_ctx
+def review_cmd(obj: Context, list_only: bool, threshold: float | None, limit: int) -> None:
+    """Go through fields the machine was unsure of: accept, correct or clear each one."""
+    from .pipelines import review
+
+    items = list(review.pending(obj.archive, limit=limit, threshold=threshold))
+    if not items:
+        click.echo("nothing to review")
+        return
+    if list_only:
+        render.review_list(items)
+        return
+    render.review_session(obj.archive, items, review)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable counts.")
+@pass_ctx
+def stats(obj: Context, as_json: bool) -> None:
+    """Counts by type, issuer, year and month; pages; documents needing review."""
+    from .db import repository
+
+    with obj.archive.session() as session:
+        counts = repository.stats(session)
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+    else:
+        render.stats(counts)
+
+
+@cli.command()
+@click.option("--if-needed", is_flag=True, help="Only documents made by an older pipeline version.")
+@click.option("--reocr", is_flag=True, help="OCR the stored originals again (slow) instead of "
+              "re-reading the stored OCR.")
+@click.option("--where", "where_items", multiple=True, metavar="KEY=VALUE",
+              help="Filter: type=NAME, year=YYYY, id=A-B (repeatable).")
+@click.option("--import", "import_from", metavar="SOURCE",
+              help="Take in a folder or s3://bucket/prefix of PDFs never processed by digitize.")
+@click.option("--restart", is_flag=True, help="Ignore the checkpoint of an interrupted reindex.")
+@click.option("-j", "--jobs", type=click.IntRange(0, 256), help="Parallel tesseracts for --reocr/--import.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable summary.")
+@pass_ctx
+def reindex(obj: Context, if_needed: bool, reocr: bool, where_items: tuple[str, ...], import_from: str | None,
+            restart: bool, jobs: int | None, as_json: bool) -> None:
+    """Re-read metadata (and rebuild the search index) after an upgrade; manual edits are kept."""
+    from .pipelines import reindex as pipeline
+
+    settings = obj.settings(jobs=jobs)
+    where = pipeline.Where.parse(where_items)
+    if reocr or import_from:
+        from .ocr.check import check_tools
+
+        check_tools(settings.lang)
+        reporter = render.IngestReporter([], as_json=as_json, quiet=obj.quiet)
+        with reporter, pipeline.temporary_folder(settings) as tmp:
+            results = (pipeline.reocr(obj.archive, where, if_needed=if_needed, progress=reporter)
+                       if reocr else pipeline.import_into(obj.archive, import_from or "", tmp, reporter))
+            for result in results:
+                reporter.result(result)
+        reporter.summary()
+        sys.exit(int(ExitCode.FILES_FAILED if reporter.failed else ExitCode.OK))
+    summary = pipeline.reextract(obj.archive, where, if_needed=if_needed, restart=restart)
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+    elif not obj.quiet or summary.failed:
+        render.reindex_summary(summary)
+    sys.exit(int(ExitCode.FILES_FAILED if summary.failed else ExitCode.OK))
+
+
 # --- operations -----------------------------------------------------------------------------
 
 @cli.command()

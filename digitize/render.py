@@ -177,3 +177,65 @@ def inbox_summary(summary: Any, *, as_json: bool) -> None:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     elif summary.busy:
         click.echo(summary.line())
+
+
+def stats(counts: dict[str, Any]) -> None:
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(f"[bold]{counts['documents']}[/] documents, {counts['pages']} pages, "
+                  f"{counts['needs_review']} needing review")
+    for title, key in (("by type", "by_type"), ("by issuer", "by_issuer"), ("by year", "by_year"),
+                       ("by month", "by_month")):
+        if not counts[key]:
+            continue
+        table = Table(title=title, title_justify="left", show_header=False)
+        table.add_column("value")
+        table.add_column("documents", justify="right")
+        for value, n in counts[key]:
+            table.add_row(value, str(n))
+        console.print(table)
+
+
+def reindex_summary(summary: Any) -> None:
+    click.echo(f"reindex: {summary.seen} documents seen, {summary.updated} changed, "
+               f"{summary.unchanged} unchanged, {summary.skipped} up to date, {summary.failed} failed "
+               f"({summary.seconds:.1f} s, {summary.rate:.0f} documents/s)")
+    for error in summary.errors[:20]:
+        click.echo(f"failed     {error}", err=True)
+
+
+def review_list(items: list[Any]) -> None:
+    console = Console(highlight=False, soft_wrap=True)
+    for item in items:
+        fields = ", ".join(f"{name} ({conf:.2f})" for name, _, conf in item.fields)
+        console.print(f"[bold]{item.doc_id:>6}[/]  {item.source_name}: {fields}")
+
+
+_REVIEW_HELP = "Enter: keep this value · type the right value · '-': no such field · 's': next document · 'q': quit"
+
+
+def review_session(archive: Any, items: list[Any], review: Any) -> None:
+    """Prompt for each doubtful field, showing the OCR text of where it is printed."""
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(f"[dim]{_REVIEW_HELP}[/]")
+    changed = 0
+    for item in items:
+        console.rule(f"document {item.doc_id}: {item.source_name}")
+        shown_region = None
+        for name, value, conf in item.fields:
+            region = review.region_text(archive, item.doc_id, name)
+            if region != shown_region:
+                console.print(f"[dim]{region}[/]")
+                shown_region = region
+            answer = click.prompt(f"{name} [{conf:.2f}]", default=value or "", show_default=True)
+            answer = answer.strip()
+            if answer == "q":
+                console.print(f"{changed} field(s) saved")
+                return
+            if answer == "s":
+                break
+            if not answer and value is None:
+                continue  # nothing read and nothing typed: leave it for later
+            new = None if answer == "-" or not answer else answer
+            review.set_field(archive, item.doc_id, name, new)
+            changed += 1
+    console.print(f"{changed} field(s) saved")

@@ -60,19 +60,36 @@ def add_document(session: Session, new: NewDocument, *, actor: str, review_thres
         pipeline_version=new.pipeline_version,
         field_meta={},
     )
-    doc.pages = [
-        Page(
-            number=p.number, source=p.source, text=p.text, mean_conf=p.mean_conf,
-            rotation=p.rotation, skew=p.skew, dpi=p.dpi, blank=p.blank,
-        )
-        for p in new.pages
-    ]
+    doc.pages = _page_rows(new.pages)
     apply_metadata(doc, new.metadata, review_threshold=review_threshold)
     session.add(doc)
     session.flush()
     session.add(Event(document_id=doc.id, actor=actor, action="ingest",
                       detail={"source_path": new.source_path, "pages": len(new.pages)}))
     return doc
+
+
+def _page_rows(pages: Sequence[PageOcr]) -> list[Page]:
+    return [
+        Page(number=p.number, source=p.source, text=p.text, mean_conf=p.mean_conf,
+             rotation=p.rotation, skew=p.skew, dpi=p.dpi, blank=p.blank)
+        for p in pages
+    ]
+
+
+def replace_ocr(session: Session, doc: Document, pages: Sequence[PageOcr], metadata: Metadata, *,
+                pdf_sha256: str, ocr_lang: str, pipeline_version: str, actor: str,
+                review_threshold: float) -> list[str]:
+    """New OCR for an archived document (reindex --reocr); manual field values are kept."""
+    doc.pages.clear()
+    session.flush()
+    doc.pages.extend(_page_rows(pages))
+    doc.page_count = len(pages)
+    doc.pdf_sha256, doc.ocr_lang, doc.pipeline_version = pdf_sha256, ocr_lang, pipeline_version
+    changed = apply_metadata(doc, metadata, review_threshold=review_threshold)
+    session.add(Event(document_id=doc.id, actor=actor, action="reocr",
+                      detail={"changed": changed, "pipeline_version": pipeline_version}))
+    return changed
 
 
 def apply_metadata(doc: Document, metadata: Metadata, *, review_threshold: float) -> list[str]:
@@ -148,17 +165,17 @@ def events_for(session: Session, doc_id: int) -> Sequence[Event]:
 
 # --- full-text search -------------------------------------------------------------------
 
-def index_document(session: Session, doc_id: int, folded_body: str) -> None:
-    """(Re)write the document's row in the full-text index (folded text)."""
+def index_document(session: Session, doc_id: int, *, issuer: str, body: str) -> None:
+    """(Re)write the document's row in the full-text index; both strings already folded."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": doc_id})
-        session.execute(text("INSERT INTO search_index (rowid, body) VALUES (:id, :body)"),
-                        {"id": doc_id, "body": folded_body})
+        session.execute(text("INSERT INTO search_index (rowid, issuer, body) VALUES (:id, :issuer, :body)"),
+                        {"id": doc_id, "issuer": issuer, "body": body})
     else:
         session.execute(
-            text("INSERT INTO search_index (document_id, body) VALUES (:id, :body) "
-                 "ON CONFLICT (document_id) DO UPDATE SET body = EXCLUDED.body"),
-            {"id": doc_id, "body": folded_body},
+            text("INSERT INTO search_index (document_id, issuer, body) VALUES (:id, :issuer, :body) "
+                 "ON CONFLICT (document_id) DO UPDATE SET issuer = EXCLUDED.issuer, body = EXCLUDED.body"),
+            {"id": doc_id, "issuer": issuer, "body": body},
         )
 
 
@@ -188,32 +205,49 @@ def parse_query(folded_query: str) -> list[list[str]]:
 
 
 def search(session: Session, folded_query: str, filters: SearchFilters) -> list[tuple[Document, float]]:
-    """Documents matching every term, best first, with their rank (lower is better)."""
+    """Documents matching every term (and the filters), best first, with a rank (lower is better)."""
     terms = parse_query(folded_query)
-    dialect = session.get_bind().dialect.name
-    stmt = select(Document)
+    issuer_words = re.findall(r"\w+", filters.issuer_folded or "")
+    if session.get_bind().dialect.name == "sqlite":
+        hits = _sqlite_hits(terms, issuer_words)
+    else:
+        hits = _postgres_hits(terms, issuer_words)
+    stmt: Any = select(Document)
     rank: Any = Document.id.desc()
+    if hits is not None:
+        sub = hits.subquery("hits")
+        stmt = stmt.join(sub, sub.c.id == Document.id).add_columns(sub.c.rank)
+        rank = sub.c.rank
+    stmt = _filtered(stmt, filters).order_by(rank, Document.id.desc()).limit(filters.limit)
+    if hits is None:
+        return [(doc, 0.0) for doc in session.scalars(stmt)]
+    return [(doc, float(r)) for doc, r in session.execute(stmt)]
+
+
+def _sqlite_hits(terms: list[list[str]], issuer_words: list[str]) -> Any:
+    parts = ['body : "' + " ".join(words) + '"' for words in terms]
+    if issuer_words:
+        parts.append('issuer : "' + " ".join(issuer_words) + '"')
+    if not parts:
+        return None
+    return text("SELECT rowid AS id, bm25(search_index, 0.0, 1.0) AS rank FROM search_index "
+                "WHERE search_index MATCH :q").bindparams(q=" AND ".join(parts)).columns(_HIT_ID, _HIT_RANK)
+
+
+def _postgres_hits(terms: list[list[str]], issuer_words: list[str]) -> Any:
+    if not terms and not issuer_words:
+        return None
+    where, params = [], {}
+    rank = "0.0"
     if terms:
-        if dialect == "sqlite":
-            match = " AND ".join('"' + " ".join(words) + '"' for words in terms)
-            sub = text("SELECT rowid AS id, bm25(search_index) AS rank FROM search_index "
-                       "WHERE search_index MATCH :q").bindparams(q=match).columns(_HIT_ID, _HIT_RANK)
-            sub_q = sub.subquery("hits")
-            stmt = stmt.join(sub_q, sub_q.c.id == Document.id)
-            rank = sub_q.c.rank
-        else:
-            tsquery = " & ".join("(" + " <-> ".join(words) + ")" for words in terms)
-            sub_pg = text("SELECT document_id AS id, -ts_rank(tsv, to_tsquery('simple', :q)) AS rank "
-                          "FROM search_index WHERE tsv @@ to_tsquery('simple', :q)"
-                          ).bindparams(q=tsquery).columns(_HIT_ID, _HIT_RANK)
-            sub_q = sub_pg.subquery("hits")
-            stmt = stmt.join(sub_q, sub_q.c.id == Document.id)
-            rank = sub_q.c.rank
-    stmt = _filtered(stmt, filters).order_by(rank).limit(filters.limit)
-    if terms:
-        stmt = stmt.add_columns(rank)
-        return [(doc, float(r)) for doc, r in session.execute(stmt)]
-    return [(doc, 0.0) for doc in session.scalars(stmt)]
+        params["q"] = " & ".join("(" + " <-> ".join(words) + ")" for words in terms)
+        where.append("tsv @@ to_tsquery('simple', :q)")
+        rank = "-ts_rank(tsv, to_tsquery('simple', :q))"
+    if issuer_words:
+        params["issuer"] = "%" + " ".join(issuer_words) + "%"
+        where.append("issuer LIKE :issuer")
+    sql = f"SELECT document_id AS id, {rank} AS rank FROM search_index WHERE {' AND '.join(where)}"
+    return text(sql).bindparams(**params).columns(_HIT_ID, _HIT_RANK)
 
 
 def _filtered(stmt: Any, f: SearchFilters) -> Any:
@@ -225,10 +259,31 @@ def _filtered(stmt: Any, f: SearchFilters) -> Any:
         stmt = stmt.where(Document.issued_date >= f.date_from)
     if f.date_to:
         stmt = stmt.where(Document.issued_date <= f.date_to)
-    if f.issuer_folded:
-        stmt = stmt.where(func.lower(Document.issuer).contains(f.issuer_folded))
     return stmt
 
 
 def count_documents(session: Session) -> int:
     return int(session.scalar(select(func.count(Document.id))) or 0)
+
+
+def stats(session: Session, *, top: int = 20) -> dict[str, Any]:
+    """Counts for `digitize stats`: totals, by type, issuer, year and month."""
+
+    def grouped(expr: Any, limit: int | None = None) -> list[tuple[str, int]]:
+        stmt = select(expr, func.count(Document.id)).group_by(expr).order_by(func.count(Document.id).desc())
+        if limit:
+            stmt = stmt.limit(limit)
+        return [(str(k) if k is not None else "(unknown)", int(n)) for k, n in session.execute(stmt)]
+
+    year = func.substr(Document.issued_date, 1, 4)
+    month = func.substr(Document.issued_date, 1, 7)
+    return {
+        "documents": count_documents(session),
+        "pages": int(session.scalar(select(func.coalesce(func.sum(Document.page_count), 0))) or 0),
+        "needs_review": int(session.scalar(
+            select(func.count(Document.id)).where(Document.needs_review.is_(True))) or 0),
+        "by_type": grouped(Document.doc_type),
+        "by_issuer": grouped(Document.issuer, top),
+        "by_year": sorted(grouped(year)),
+        "by_month": sorted(grouped(month)),
+    }

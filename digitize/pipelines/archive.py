@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import getpass
 import logging
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 
 from sqlalchemy import Engine

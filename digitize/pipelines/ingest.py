@@ -30,7 +30,7 @@ from ..ocr import pdf as searchable
 from ..ocr import sources, textlayer
 from ..ocr.page import PageResult, PageTask, process_page
 from ..ocr.raster import RenderError
-from ..records import Metadata, PageOcr
+from ..records import METADATA_FIELDS, FieldValue, Metadata, PageOcr
 from ..storage import StorageError
 from .archive import Archive, current_actor
 from .executor import make_executor
@@ -47,12 +47,13 @@ class IngestOptions:
     ocr: str = "auto"  # auto | force | skip
     password: str | None = None
     keep_temp: bool = False
+    replace: bool = False  # re-OCR a document already archived (reindex --reocr)
 
 
 @dataclass(slots=True)
 class IngestResult:
     file: str
-    status: str  # ingested | duplicate | failed
+    status: str  # ingested | duplicate | failed (| reindexed, for reindex --reocr)
     id: int | None = None
     sha256: str | None = None
     pages: int | None = None
@@ -176,8 +177,10 @@ def _start(
         if sha in in_flight:  # the same scan twice in one run: let the first one land
             _finish_through(archive, pending, sha, in_flight, options, progress)
         if duplicate := _find_duplicate(archive, sha):
-            result.status, result.id, result.pages = "duplicate", duplicate[0], duplicate[1]
-            return _done(result, started)
+            result.id, result.pages = duplicate
+            if not options.replace:
+                result.status = "duplicate"
+                return _done(result, started)
         work_dir = Path(tempfile.mkdtemp(prefix="digitize-", dir=settings.tmp_dir))
         source = sources.open_source(
             path, work_dir, sha256=sha, size=size, kind=kind, password=options.password,
@@ -253,7 +256,7 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
         result.timings["metadata"] = time.perf_counter() - t
         out_pdf, ocr_json = _write_outputs(job, pages, layers, metadata)
         result.timings["assemble"] = time.perf_counter() - t - result.timings["metadata"]
-        _archive(archive, job, pages, metadata, out_pdf, ocr_json)
+        _archive(archive, job, pages, metadata, out_pdf, ocr_json, replace=options.replace)
     except DigitizeError as exc:
         result.status, result.error = "failed", str(exc)
     except Exception as exc:
@@ -326,6 +329,7 @@ def object_keys(sha256: str, kind: str) -> dict[str, str]:
 
 def _archive(
     archive: Archive, job: _Job, pages: list[PageOcr], metadata: Metadata, out_pdf: Path, ocr_json: Path,
+    *, replace: bool = False,
 ) -> None:
     source, result, settings = job.source, job.result, archive.settings
     keys = object_keys(source.sha256, source.kind)
@@ -342,6 +346,19 @@ def _archive(
                             "run the same command again later") from exc
     result.timings["store"] = time.perf_counter() - t
     t = time.perf_counter()
+    if replace and result.id is not None:
+        with archive.session() as session:
+            doc = repository.get_document(session, result.id, with_pages=True)
+            if doc is None:
+                raise DigitizeError(f"{job.path}: document {result.id} vanished while it was re-read")
+            repository.replace_ocr(session, doc, pages, metadata, pdf_sha256=pdf_sha, ocr_lang=settings.lang,
+                                   pipeline_version=PIPELINE_VERSION, actor=current_actor(),
+                                   review_threshold=settings.review_threshold)
+            index_for_search(session, doc.id, metadata_of(doc), pages)
+            result.needs_review = repository.fields_needing_review(doc, settings.review_threshold)
+        result.timings["db"] = time.perf_counter() - t
+        result.status = "reindexed"
+        return
     new = repository.NewDocument(
         sha256=source.sha256, source_name=job.path.name, source_path=str(job.path.resolve()),
         kind=source.kind, size_bytes=source.size, original_key=keys["original"], pdf_key=keys["pdf"],
@@ -352,7 +369,7 @@ def _archive(
         with archive.session() as session:
             doc = repository.add_document(session, new, actor=current_actor(),
                                           review_threshold=settings.review_threshold)
-            repository.index_document(session, doc.id, search_body(metadata, pages))
+            index_for_search(session, doc.id, metadata, pages)
             result.id = doc.id
             result.needs_review = repository.fields_needing_review(doc, settings.review_threshold)
     except DatabaseError as exc:
@@ -365,11 +382,23 @@ def _archive(
     result.status = "ingested"
 
 
-def search_body(metadata: Metadata, pages: list[PageOcr]) -> str:
-    """What the full-text index holds for a document: metadata then page text, folded."""
+def metadata_of(doc: Any) -> Metadata:
+    """The metadata a document holds now (manual corrections included), for the search index."""
+    meta = doc.field_meta or {}
+    return Metadata({
+        name: FieldValue(getattr(doc, name), float((meta.get(name) or {}).get("confidence") or 0.0),
+                         (meta.get(name) or {}).get("source") or "ocr")
+        for name in METADATA_FIELDS
+    })
+
+
+def index_for_search(session: Any, doc_id: int, metadata: Metadata, pages: list[PageOcr]) -> None:
+    """The full-text index holds folded text: the metadata, then every page's text."""
     head = " ".join(metadata.value(k) or "" for k in
                     ("number_symbol", "doc_type", "abstract", "issuer", "parent_issuer", "signer", "place"))
-    return fold(head + "\n" + "\n".join(p.text for p in pages))
+    body = fold(head + "\n" + "\n".join(p.text for p in pages))
+    issuer = fold(" ".join(metadata.value(k) or "" for k in ("issuer", "parent_issuer")))
+    repository.index_document(session, doc_id, issuer=issuer, body=body)
 
 
 def _content_type(kind: str) -> str:

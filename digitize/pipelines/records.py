@@ -60,6 +60,11 @@ def document_record(archive: Archive, doc_id: int, *, with_url: bool = False) ->
                  "skew": p.skew, "dpi": p.dpi, "blank": p.blank, "chars": len(p.text)}
                 for p in doc.pages
             ],
+            "events": [
+                {"action": e.action, "actor": e.actor, "at": e.at.isoformat() if e.at else None,
+                 "field": e.field, "old_value": e.old_value, "new_value": e.new_value}
+                for e in repository.events_for(session, doc.id)
+            ],
         })
         pdf_key = doc.pdf_key
     if with_url:

@@ -132,13 +132,16 @@ def create_search_index() -> None:
     """Full-text index over folded text (tone marks removed, đ -> d), one row per document."""
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
-            "CREATE VIRTUAL TABLE search_index USING fts5(body, tokenize = 'unicode61')"
+            "CREATE VIRTUAL TABLE search_index USING fts5(issuer, body, tokenize = 'unicode61')"
         )  # rowid = documents.id
     else:
         op.execute(
             "CREATE TABLE search_index ("
             " document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
+            " issuer TEXT NOT NULL DEFAULT '',"
             " body TEXT NOT NULL,"
             " tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED)"
         )
         op.execute("CREATE INDEX ix_search_index_tsv ON search_index USING gin (tsv)")
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute("CREATE INDEX ix_search_index_issuer ON search_index USING gin (issuer gin_trgm_ops)")

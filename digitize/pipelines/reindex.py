@@ -1,0 +1,286 @@
+"""Reindex: bring archived documents up to the current extractor (or OCR) and search index.
+
+- re-extract (default): metadata read again from the stored OCR JSON; no OCR, fast.
+- re-OCR (`reocr=True`): the stored originals go through OCR again (new language data or
+  settings), through the same pipeline as ingest.
+- import: take in a folder or bucket of PDFs never processed by digitize.
+Manual corrections always survive. A plain run keeps a checkpoint in the data home, so an
+interrupted reindex continues where it stopped; `--if-needed` is naturally resumable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from ..db import repository
+from ..db.models import Document, Event
+from ..errors import ConfigError, DigitizeError
+from ..metadata import extract_metadata
+from ..records import PageOcr
+from ..storage import StorageError, open_store
+from .archive import Archive, current_actor
+from .ingest import (
+    PIPELINE_VERSION,
+    SUPPORTED_SUFFIXES,
+    IngestOptions,
+    IngestResult,
+    Progress,
+    collect_files,
+    index_for_search,
+    ingest,
+)
+
+log = logging.getLogger(__name__)
+
+_BATCH = 200
+_CONTENT_KEY = re.compile(r"(^|/)originals/[0-9a-f]{2}/([0-9a-f]{64})\.\w+$")
+
+
+@dataclass(slots=True)
+class Where:
+    """--where filters: type=Quyết định, year=2025, id=100-200."""
+
+    doc_type: str | None = None
+    year: int | None = None
+    id_from: int | None = None
+    id_to: int | None = None
+
+    @classmethod
+    def parse(cls, items: tuple[str, ...]) -> Where:
+        where = cls()
+        for item in items:
+            key, _, value = item.partition("=")
+            key, value = key.strip().lower(), value.strip()
+            if not value:
+                raise ConfigError(f"--where {item!r}: expected key=value (type=, year=, id=A-B)")
+            if key == "type":
+                where.doc_type = value
+            elif key == "year" and value.isdigit():
+                where.year = int(value)
+            elif key == "id" and re.fullmatch(r"\d*-?\d*", value):
+                low, _, high = value.partition("-") if "-" in value else (value, "", value)
+                where.id_from = int(low) if low else None
+                where.id_to = int(high) if high else None
+            else:
+                raise ConfigError(f"--where {item!r}: use type=NAME, year=YYYY or id=A-B")
+        return where
+
+    def apply(self, stmt: Any) -> Any:
+        if self.doc_type:
+            stmt = stmt.where(Document.doc_type == self.doc_type)
+        if self.year:
+            stmt = stmt.where(Document.issued_date.like(f"{self.year}-%"))
+        if self.id_from is not None:
+            stmt = stmt.where(Document.id >= self.id_from)
+        if self.id_to is not None:
+            stmt = stmt.where(Document.id <= self.id_to)
+        return stmt
+
+    def key(self) -> str:
+        return json.dumps([self.doc_type, self.year, self.id_from, self.id_to])
+
+
+@dataclass(slots=True)
+class ReindexSummary:
+    seen: int = 0
+    updated: int = 0  # documents whose fields changed
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0  # up to date (--if-needed) or done before an interruption
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.seen / self.seconds if self.seconds else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seen": self.seen, "updated": self.updated, "unchanged": self.unchanged,
+                "failed": self.failed, "skipped": self.skipped, "seconds": round(self.seconds, 3),
+                "docs_per_second": round(self.rate, 1), "errors": self.errors}
+
+
+def _needs(doc_version: str | None) -> bool:
+    try:
+        return int(doc_version or 0) < int(PIPELINE_VERSION)
+    except ValueError:
+        return True
+
+
+class _Checkpoint:
+    """The last document id a plain reindex finished, kept in the data home."""
+
+    def __init__(self, home: Path, key: str) -> None:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+        self.path = home / f"reindex-{digest}.checkpoint"
+
+    def load(self) -> int:
+        try:
+            return int(self.path.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def save(self, last_id: int) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(str(last_id))
+        tmp.replace(self.path)
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _ids(archive: Archive, where: Where, after: int, if_needed: bool) -> Iterator[tuple[int, str]]:
+    last = after
+    while True:
+        with archive.session() as session:
+            stmt = where.apply(select(Document.id, Document.pipeline_version)).where(Document.id > last)
+            rows = list(session.execute(stmt.order_by(Document.id).limit(_BATCH)))
+        if not rows:
+            return
+        for doc_id, version in rows:
+            yield doc_id, version
+        last = rows[-1][0]
+
+
+def reextract(archive: Archive, where: Where, *, if_needed: bool = False, restart: bool = False,
+              on_document: Callable[[int], None] | None = None) -> ReindexSummary:
+    """Read every matching document's metadata again from its stored OCR JSON."""
+    summary = ReindexSummary()
+    started = time.perf_counter()
+    checkpoint = _Checkpoint(archive.settings.home, "extract" + where.key())
+    after = 0 if (restart or if_needed) else checkpoint.load()
+    if after:
+        log.info("resuming the interrupted reindex after document %d", after)
+    with tempfile.TemporaryDirectory(prefix="digitize-reindex-", dir=archive.settings.tmp_dir) as tmp:
+        for n, (doc_id, version) in enumerate(_ids(archive, where, after, if_needed), start=1):
+            summary.seen += 1
+            if if_needed and not _needs(version):
+                summary.skipped += 1
+            else:
+                _reextract_one(archive, doc_id, Path(tmp), summary)
+            if not if_needed and n % 20 == 0:
+                checkpoint.save(doc_id)
+            if on_document:
+                on_document(doc_id)
+    checkpoint.clear()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def load_pages(archive: Archive, ocr_key: str, tmp: Path) -> list[PageOcr]:
+    dest = archive.store.get(ocr_key, tmp / "ocr.json")
+    data = json.loads(dest.read_text("utf-8"))
+    return [PageOcr.from_json(page) for page in data["pages"]]
+
+
+def _reextract_one(archive: Archive, doc_id: int, tmp: Path, summary: ReindexSummary) -> None:
+    settings = archive.settings
+    try:
+        with archive.session() as session:
+            doc = repository.get_document(session, doc_id)
+            if doc is None:
+                return
+            pages = load_pages(archive, doc.ocr_key, tmp)
+            metadata = extract_metadata(pages, source_name=doc.source_name)
+            changed = repository.apply_metadata(doc, metadata, review_threshold=settings.review_threshold)
+            doc.pipeline_version = PIPELINE_VERSION
+            from .ingest import metadata_of
+
+            index_for_search(session, doc.id, metadata_of(doc), pages)
+            if changed:
+                session.add(Event(document_id=doc.id, actor=current_actor(), action="reindex",
+                                  detail={"changed": changed, "pipeline_version": PIPELINE_VERSION}))
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
+    except (DigitizeError, StorageError, ValueError, KeyError) as exc:
+        summary.failed += 1
+        summary.errors.append(f"document {doc_id}: {exc}")
+        log.warning("reindex of document %d failed: %s", doc_id, exc)
+
+
+def reocr(archive: Archive, where: Where, *, if_needed: bool = False, progress: Progress | None = None,
+          keep_temp: bool = False) -> Iterator[IngestResult]:
+    """OCR the stored originals again, through the ingest pipeline (manual edits kept)."""
+    tmp = Path(tempfile.mkdtemp(prefix="digitize-reocr-", dir=archive.settings.tmp_dir))
+    try:
+        yield from ingest(archive, _originals(archive, where, if_needed, tmp),
+                          IngestOptions(ocr="force", replace=True, keep_temp=keep_temp), progress)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _originals(archive: Archive, where: Where, if_needed: bool, tmp: Path) -> Iterator[Path]:
+    """Each matching document's original, fetched into `tmp` one at a time as ingest asks."""
+    for doc_id, version in _ids(archive, where, 0, if_needed):
+        if if_needed and not _needs(version):
+            continue
+        with archive.session() as session:
+            doc = repository.get_document(session, doc_id)
+            if doc is None:
+                continue
+            key, name = doc.original_key, f"{doc_id}-{Path(doc.source_name).name}"
+        try:
+            yield archive.store.get(key, tmp / name)
+        except StorageError as exc:
+            log.error("document %d: original missing from the store (%s); run `digitize verify`", doc_id, exc)
+
+
+def import_sources(archive: Archive, source: str, tmp: Path) -> Iterator[Path]:
+    """Files to take in from a folder or an object store, skipping what is archived already."""
+    if "://" not in source or source.startswith("file://"):
+        folder = Path(source.removeprefix("file://")).expanduser()
+        if not folder.is_dir():
+            raise ConfigError(f"{folder}: not a folder", advice="give a folder or s3://bucket/prefix")
+        yield from collect_files([folder])
+        return
+    store = open_store(source)
+    for info in store.iter():
+        if Path(info.key).suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        content = _CONTENT_KEY.search(info.key)
+        if content and _archived(archive, content.group(2)):
+            continue  # content-addressed and recorded: nothing to copy or redo
+        dest = tmp / Path(info.key).name
+        try:
+            yield store.get(info.key, dest)
+        except StorageError as exc:
+            log.error("%s: cannot fetch %s (%s)", source, info.key, exc)
+
+
+def _archived(archive: Archive, sha256: str) -> bool:
+    with archive.session() as session:
+        return repository.find_by_sha256(session, sha256) is not None
+
+
+def import_into(archive: Archive, source: str, tmp: Path, progress: Progress | None = None
+                ) -> Iterator[IngestResult]:
+    """Ingest what `source` holds; fetched copies are removed as soon as each is archived."""
+    for result in ingest(archive, import_sources(archive, source, tmp), IngestOptions(), progress):
+        path = Path(result.file)
+        if path.is_relative_to(tmp):
+            path.unlink(missing_ok=True)
+        yield result
+
+
+@contextmanager
+def temporary_folder(settings: Any) -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="digitize-import-", dir=settings.tmp_dir))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
