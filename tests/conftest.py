@@ -24,8 +24,31 @@ def home(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """One throw-away PostgreSQL server per test process (started from the Debian package)."""
+    from .pg import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+_DB_COUNTER = iter(range(1, 1_000_000))
+
+
 @pytest.fixture
-def run(home: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+def db_url() -> str | None:
+    """The database the CLI uses: None is the embedded SQLite default. Modules override it."""
+    return None
+
+
+def fresh_postgres_db(postgres: Any) -> str:
+    return postgres.create_database(f"test_{os.getpid()}_{next(_DB_COUNTER)}")
+
+
+@pytest.fixture
+def run(home: Path, monkeypatch: pytest.MonkeyPatch, db_url: str | None) -> Callable[..., Result]:
     """Run the CLI against the test's own archive: run("ingest", path, "--json")."""
     for key in list(os.environ):
         if key.startswith("DIGITIZE_"):
@@ -33,7 +56,8 @@ def run(home: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     runner = CliRunner()
 
     def invoke(*args: Any, input: str | None = None) -> Result:
-        return runner.invoke(cli, ["--home", str(home), *map(str, args)], input=input,
+        db = ["--db", db_url] if db_url else []
+        return runner.invoke(cli, ["--home", str(home), *db, *map(str, args)], input=input,
                              catch_exceptions=False)
 
     return invoke

@@ -9,9 +9,17 @@ import pytest
 from digitize.errors import ExitCode
 from digitize.records import FieldValue, Metadata
 
-from .conftest import json_lines
+from .conftest import fresh_postgres_db, json_lines
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request):
+    """Every archive operation runs on the embedded SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return None
+    return fresh_postgres_db(request.getfixturevalue("postgres"))
 
 
 def _fake_extractor(**values):

@@ -35,8 +35,15 @@ def test_bad_settings_are_named(tmp_path: Path):
         load_settings({"ocr": "sometimes"}, environ={"DIGITIZE_HOME": str(tmp_path / "x")})
 
 
-def test_migrations_build_the_schema_the_models_describe(tmp_path: Path):
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migrations_build_the_schema_the_models_describe(tmp_path: Path, backend: str, request):
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    else:
+        from .conftest import fresh_postgres_db
+
+        url = fresh_postgres_db(request.getfixturevalue("postgres"))
+    engine = db.make_engine(url)
     db.upgrade(engine)
     assert db.current_revision(engine) == db.head_revision(engine)
     with engine.connect() as conn:
