@@ -378,6 +378,52 @@ def db_group() -> None:
     """Database schema (Alembic migrations)."""
 
 
+@cli.command()
+@click.option("--deep", is_flag=True, help="Download every object and hash it (slow, thorough).")
+@click.option("--repair", is_flag=True, help="Put back what can be put back (originals from their "
+              "files, searchable PDFs and OCR by OCRing the original again).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@pass_ctx
+def verify(obj: Context, deep: bool, repair: bool, as_json: bool) -> None:
+    """Check that the store holds what the database records: missing, damaged, orphaned objects."""
+    from .pipelines.verify import verify as run_verify
+
+    report = run_verify(obj.archive, deep=deep, repair=repair)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        render.verify_report(report)
+    if report.unresolved:
+        sys.exit(int(ExitCode.CHECK_FAILED))
+
+
+@cli.group("storage")
+def storage_group() -> None:
+    """The object store: move an archive between a local folder and S3."""
+
+
+@storage_group.command("migrate")
+@click.option("--to", "target", required=True, help="Target store: s3://bucket/prefix or file:///dir.")
+@click.option("--no-switch", is_flag=True, help="Copy only; keep using the current store.")
+@pass_ctx
+def storage_migrate(obj: Context, target: str, no_switch: bool) -> None:
+    """Copy every archived object to another store (resumable, verified), then switch to it."""
+    from .config import config_path, write_setting
+    from .pipelines.migrate import migrate
+
+    report = migrate(obj.archive, target)
+    click.echo(f"copied {report.copied}, already there {report.already}, failed {len(report.failed)}")
+    for failure in report.failed:
+        click.echo(f"failed     {failure}", err=True)
+    if report.failed:
+        click.echo("not switching: run the same command again to finish", err=True)
+        sys.exit(int(ExitCode.STORAGE_ERROR))
+    if not no_switch:
+        path = config_path(obj.settings(), obj._config_file)
+        write_setting(path, "storage_url", target)
+        click.echo(f"now using {target} (storage_url in {path})")
+
+
 @db_group.command("upgrade")
 @pass_ctx
 def db_upgrade(obj: Context) -> None:

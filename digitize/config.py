@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -115,3 +117,31 @@ def load_settings(
     if settings.ocr not in OCR_MODES:
         raise ConfigError(f"ocr mode {settings.ocr!r} is not one of {', '.join(OCR_MODES)}")
     return settings
+
+
+def write_setting(path: Path, name: str, value: str) -> None:
+    """Set `name = "value"` in a digitize.toml, keeping the file's other lines."""
+    if name not in _FIELD_TYPES:
+        raise ConfigError(f"unknown setting {name!r}")
+    line = f"{name} = {json.dumps(value, ensure_ascii=False)}"
+    lines = path.read_text("utf-8").splitlines() if path.is_file() else []
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
+    for i, old in enumerate(lines):
+        if pattern.match(old):
+            lines[i] = line
+            break
+    else:
+        lines.append(line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text("\n".join(lines) + "\n", "utf-8")
+    tmp.replace(path)
+
+
+def config_path(settings: Settings, explicit: Path | None = None) -> Path:
+    """The settings file a command should write to."""
+    if explicit:
+        return explicit
+    if os.environ.get("DIGITIZE_CONFIG"):
+        return Path(os.environ["DIGITIZE_CONFIG"])
+    return settings.home / "digitize.toml"

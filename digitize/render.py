@@ -239,3 +239,13 @@ def review_session(archive: Any, items: list[Any], review: Any) -> None:
             review.set_field(archive, item.doc_id, name, new)
             changed += 1
     console.print(f"{changed} field(s) saved")
+
+
+def verify_report(report: Any) -> None:
+    for problem in report.problems:
+        state = "repaired" if problem.repaired else problem.kind
+        who = f"document {problem.doc_id}" if problem.doc_id is not None else "no document"
+        click.echo(f"{state:<10} {problem.key} ({who}): {problem.detail}")
+    bad = len(report.unresolved)
+    click.echo(f"verify: {report.documents} documents, {report.objects} objects, "
+               f"{len(report.problems)} problems, {bad} unresolved")

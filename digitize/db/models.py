@@ -50,6 +50,7 @@ class Document(Base):
     pdf_key: Mapped[str] = mapped_column(String(256))
     ocr_key: Mapped[str] = mapped_column(String(256))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    ocr_sha256: Mapped[str | None] = mapped_column(String(64))
     ocr_lang: Mapped[str] = mapped_column(String(64))
     pipeline_version: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

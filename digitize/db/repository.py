@@ -27,6 +27,7 @@ class NewDocument:
     pdf_key: str
     ocr_key: str
     pdf_sha256: str | None
+    ocr_sha256: str | None
     ocr_lang: str
     pipeline_version: str
     pages: list[PageOcr]
@@ -56,6 +57,7 @@ def add_document(session: Session, new: NewDocument, *, actor: str, review_thres
         pdf_key=new.pdf_key,
         ocr_key=new.ocr_key,
         pdf_sha256=new.pdf_sha256,
+        ocr_sha256=new.ocr_sha256,
         ocr_lang=new.ocr_lang,
         pipeline_version=new.pipeline_version,
         field_meta={},
@@ -78,14 +80,15 @@ def _page_rows(pages: Sequence[PageOcr]) -> list[Page]:
 
 
 def replace_ocr(session: Session, doc: Document, pages: Sequence[PageOcr], metadata: Metadata, *,
-                pdf_sha256: str, ocr_lang: str, pipeline_version: str, actor: str,
+                pdf_sha256: str, ocr_sha256: str, ocr_lang: str, pipeline_version: str, actor: str,
                 review_threshold: float) -> list[str]:
     """New OCR for an archived document (reindex --reocr); manual field values are kept."""
     doc.pages.clear()
     session.flush()
     doc.pages.extend(_page_rows(pages))
     doc.page_count = len(pages)
-    doc.pdf_sha256, doc.ocr_lang, doc.pipeline_version = pdf_sha256, ocr_lang, pipeline_version
+    doc.pdf_sha256, doc.ocr_sha256 = pdf_sha256, ocr_sha256
+    doc.ocr_lang, doc.pipeline_version = ocr_lang, pipeline_version
     changed = apply_metadata(doc, metadata, review_threshold=review_threshold)
     session.add(Event(document_id=doc.id, actor=actor, action="reocr",
                       detail={"changed": changed, "pipeline_version": pipeline_version}))

@@ -334,13 +334,12 @@ def _archive(
     source, result, settings = job.source, job.result, archive.settings
     keys = object_keys(source.sha256, source.kind)
     t = time.perf_counter()
-    pdf_sha = sources.sha256_of(out_pdf)
+    pdf_sha, ocr_sha = sources.sha256_of(out_pdf), sources.sha256_of(ocr_json)
     try:
         archive.store.put(keys["original"], source.path, sha256=source.sha256,
                           content_type=_content_type(source.kind))
         archive.store.put(keys["pdf"], out_pdf, sha256=pdf_sha, content_type="application/pdf")
-        archive.store.put(keys["ocr"], ocr_json, sha256=sources.sha256_of(ocr_json),
-                          content_type="application/json")
+        archive.store.put(keys["ocr"], ocr_json, sha256=ocr_sha, content_type="application/json")
     except StorageError as exc:
         raise DigitizeError(f"{job.path}: could not archive ({exc}); the original is untouched, "
                             "run the same command again later") from exc
@@ -351,7 +350,8 @@ def _archive(
             doc = repository.get_document(session, result.id, with_pages=True)
             if doc is None:
                 raise DigitizeError(f"{job.path}: document {result.id} vanished while it was re-read")
-            repository.replace_ocr(session, doc, pages, metadata, pdf_sha256=pdf_sha, ocr_lang=settings.lang,
+            repository.replace_ocr(session, doc, pages, metadata, pdf_sha256=pdf_sha, ocr_sha256=ocr_sha,
+                                   ocr_lang=settings.lang,
                                    pipeline_version=PIPELINE_VERSION, actor=current_actor(),
                                    review_threshold=settings.review_threshold)
             index_for_search(session, doc.id, metadata_of(doc), pages)
@@ -362,7 +362,7 @@ def _archive(
     new = repository.NewDocument(
         sha256=source.sha256, source_name=job.path.name, source_path=str(job.path.resolve()),
         kind=source.kind, size_bytes=source.size, original_key=keys["original"], pdf_key=keys["pdf"],
-        ocr_key=keys["ocr"], pdf_sha256=pdf_sha, ocr_lang=settings.lang,
+        ocr_key=keys["ocr"], pdf_sha256=pdf_sha, ocr_sha256=ocr_sha, ocr_lang=settings.lang,
         pipeline_version=PIPELINE_VERSION, pages=pages, metadata=metadata,
     )
     try:

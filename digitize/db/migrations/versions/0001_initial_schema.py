@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("pdf_key", sa.String(length=256), nullable=False),
         sa.Column("ocr_key", sa.String(length=256), nullable=False),
         sa.Column("pdf_sha256", sa.String(length=64), nullable=True),
+        sa.Column("ocr_sha256", sa.String(length=64), nullable=True),
         sa.Column("ocr_lang", sa.String(length=64), nullable=False),
         sa.Column("pipeline_version", sa.String(length=32), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
