@@ -152,8 +152,8 @@ def test_files_open_with_pages_and_dpi(
                 assert abs(min(w, h) - 595.3) < 1.5 and abs(max(w, h) - 841.9) < 1.5
                 (image,) = page.get_images().values()
                 assert abs(int(image.Width) / (w / 72) - dpi) < 1
-                filters = image.Filter
-                filters = list(filters) if isinstance(filters, pikepdf.Array) else [filters]
+                raw = image.Filter
+                filters = list(raw) if isinstance(raw, pikepdf.Array) else [raw]
                 assert filters == ["/CCITTFaxDecode" if "bilevel" in tags else "/DCTDecode"]
     else:
         with Image.open(path) as im:
