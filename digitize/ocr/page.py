@@ -117,14 +117,21 @@ def _recognise(image: Image.Image, geometry: preprocess.Geometry, task: PageTask
     )
 
 
+def _lying_share(out: tesseract.TesseractResult) -> float:
+    """Share of words wider than tall. Tesseract can read a page on its side (it turns
+    vertical text blocks itself), but then its words stand on end and the layout is lost."""
+    words = [w for w in out.words if len(w.text) >= 3]
+    return sum(1 for w in words if w.width >= w.height) / len(words) if words else 0.0
+
+
 def _score(out: tesseract.TesseractResult) -> float:
     good = [w for w in out.words if w.conf >= 60 and len(w.text) >= 2]
-    return (out.mean_conf or 0.0) * len(good)
+    return (out.mean_conf or 0.0) * len(good) * _lying_share(out)
 
 
 def _reads_well(out: tesseract.TesseractResult) -> bool:
-    words = [w for w in out.words if len(w.text) >= 2]
-    return len(words) >= 8 and (out.mean_conf or 0.0) >= _GOOD_CONF
+    words = [w for w in out.words if len(w.text) >= 3]
+    return len(words) >= 8 and (out.mean_conf or 0.0) >= _GOOD_CONF and _lying_share(out) >= 0.6
 
 
 def _fresh(result: PageOcr) -> PageOcr:

@@ -68,6 +68,7 @@ class IngestResult:
             "file": self.file, "status": self.status, "id": self.id, "sha256": self.sha256,
             "pages": self.pages, "error": self.error, "seconds": round(self.seconds, 3),
             "warnings": self.warnings, "needs_review": self.needs_review,
+            "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
 
 

@@ -69,9 +69,15 @@ class LocalStore:
         if not src.is_file():
             raise ObjectMissing(f"object {key} is missing from {self.url}")
         dest = Path(dest)
-        tmp = dest.with_name(f".{dest.name}.part")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+        os.close(fd)
+        try:
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, dest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return dest
 
     def exists(self, key: str) -> bool:
