@@ -336,10 +336,12 @@ def _archive(
     keys = object_keys(source.sha256, source.kind)
     t = time.perf_counter()
     pdf_sha, ocr_sha = sources.sha256_of(out_pdf), sources.sha256_of(ocr_json)
+    described = object_metadata(job.path.name, metadata)
     try:
         archive.store.put(keys["original"], source.path, sha256=source.sha256,
-                          content_type=_content_type(source.kind))
-        archive.store.put(keys["pdf"], out_pdf, sha256=pdf_sha, content_type="application/pdf")
+                          content_type=_content_type(source.kind), metadata=described)
+        archive.store.put(keys["pdf"], out_pdf, sha256=pdf_sha, content_type="application/pdf",
+                          metadata=described)
         archive.store.put(keys["ocr"], ocr_json, sha256=ocr_sha, content_type="application/json")
     except StorageError as exc:
         raise DigitizeError(f"{job.path}: could not archive ({exc}); the original is untouched, "
@@ -381,6 +383,15 @@ def _archive(
         raise
     result.timings["db"] = time.perf_counter() - t
     result.status = "ingested"
+
+
+def object_metadata(source_name: str, metadata: Metadata) -> dict[str, str]:
+    """A few fields stored with the objects, so other S3 tools can tell what a file is."""
+    fields = {"source-name": source_name}
+    for name in ("number_symbol", "doc_type", "issued_date", "issuer"):
+        if value := metadata.value(name):
+            fields[name.replace("_", "-")] = value[:200]
+    return fields
 
 
 def metadata_of(doc: Any) -> Metadata:
