@@ -215,7 +215,7 @@ def search(session: Session, folded_query: str, filters: SearchFilters) -> list[
         hits = _sqlite_hits(terms, issuer_words)
     else:
         hits = _postgres_hits(terms, issuer_words)
-    stmt: Any = select(Document)
+    stmt: Any = select(Document).options(selectinload(Document.pages))  # for the snippets
     rank: Any = Document.id.desc()
     if hits is not None:
         sub = hits.subquery("hits")
