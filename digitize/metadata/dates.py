@@ -1,0 +1,128 @@
+"""The issue date from the header's place-date line, checked against the calendar,
+today and the signing stamp.
+
+Handwritten days are common; tesseract turns "23" into "@3" or drops it. Digits that
+survive are reconciled with the signing stamp (a document is issued on or before the
+day it is signed, usually the same day or the day before) and the result keeps a low
+confidence so that a clerk reviews it. With no digit at all the date stays None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from digitize.metadata.layout import WEAK_CONF, Segment, trust
+from digitize.metadata.stamps import StampTime
+from digitize.metadata.text import fold
+from digitize.metadata.vn_admin import read_int, read_number, split_date_line, valid_date
+from digitize.records import Word
+
+# Nghị định 30/2020 (in force 05/03/2020) prints days below 10 with a leading zero.
+ZERO_PADDED_SINCE = date(2020, 3, 5)
+# Confidence ceilings for the weak cases.
+REBUILT_DAY = 0.4
+CONFLICT = 0.3
+
+
+@dataclass(slots=True, frozen=True)
+class DateReading:
+    """What the place-date line gave: the date (or None), how sure, and the place."""
+
+    value: date | None
+    confidence: float
+    clean: bool
+    place: str
+    place_conf: float
+
+
+def _part_words(seg: Segment) -> dict[str, list[Word]]:
+    """Words of the line by part: place, day, month, year (keywords glue to their part)."""
+    parts: dict[str, list[Word]] = {"place": [], "day": [], "month": [], "year": []}
+    state = "place"
+    for w in seg.words:
+        key = fold(w.text)
+        if state == "place" and re.match(r"^ng\w?[ay]", key) and not key.startswith("ngai"):
+            state = "day"
+            if len(key) > 4:
+                parts["day"].append(w)
+            continue
+        if state == "day" and key.startswith(("th", "tb")):
+            state = "month"
+            continue
+        if state == "month" and re.match(r"^n\w?m$", key):
+            state = "year"
+            continue
+        parts[state].append(w)
+    return parts
+
+
+def _conf(words: list[Word]) -> float:
+    return min((100.0 if w.conf < 0 else w.conf for w in words), default=0.0)
+
+
+def day_candidates(raw: str) -> list[int]:
+    """Days a damaged day token may stand for ("@3" -> 3, 13, 23; "3/4" -> 31, 14, 3, 4)."""
+    digits, _ = read_number(raw.replace("/", "1"))
+    if not digits:
+        return []
+    options: set[int] = set()
+    if len(digits) == 1:
+        options |= {int(digits), int("1" + digits), int("2" + digits), int("3" + digits)}
+    else:
+        options |= {int(digits[i : i + 2]) for i in range(len(digits) - 1)}
+        options |= {int(d) for d in digits}
+    return sorted(d for d in options if 1 <= d <= 31)
+
+
+def _rebuild_day(raw: str, month: int, year: int, stamp: StampTime | None) -> date | None:
+    """The candidate day closest before the signing date, or None without a stamp."""
+    if stamp is None:
+        return None
+    signed = stamp.at.date()
+    dates = [valid_date(year, month, d) for d in day_candidates(raw)]
+    before = [d for d in dates if d is not None and d <= signed and (signed - d).days <= 31]
+    return max(before) if before else None
+
+
+def read_date_segment(seg: Segment, stamp: StampTime | None, today: date) -> DateReading | None:
+    """Read the place and the issue date from the header's place-date segment."""
+    line = split_date_line(seg.text)
+    if line is None:
+        return None
+    parts = _part_words(seg)
+    place_conf = _conf(parts["place"]) if parts["place"] else 0.0
+    year, y_clean = read_int(line.year_raw, 1945, today.year)
+    month, m_clean = read_int(line.month_raw, 1, 12)
+    if year is None or month is None:
+        return DateReading(None, 0.0, False, line.place, place_conf)
+    day, d_clean = read_int(line.day_raw, 1, 31)
+    day_conf = _conf(parts["day"])
+    value = valid_date(year, month, day) if day else None
+    clean = bool(value) and d_clean and m_clean and y_clean and day_conf >= WEAK_CONF
+    if value is None or not d_clean:
+        value = _rebuild_day(line.day_raw, month, year, stamp) if line.day_raw else None
+        conf = REBUILT_DAY if value else 0.0
+    else:
+        conf = 0.95 * trust(min(day_conf, _conf(parts["month"]), _conf(parts["year"])))
+        if day_conf < 90:
+            conf = min(conf, 0.6)  # digits under 90 are often handwritten and misread
+        if len(line.day_raw) == 1 and value >= ZERO_PADDED_SINCE:
+            conf = min(conf, 0.5)  # since 2020 days below 10 print as "05": a digit is missing
+    return DateReading(value, _check(value, conf, stamp, today), clean, line.place, place_conf)
+
+
+def _check(value: date | None, conf: float, stamp: StampTime | None, today: date) -> float:
+    """Lower the confidence of a date that is in the future or after the signing."""
+    if value is None:
+        return 0.0
+    if value > today:
+        return min(conf, CONFLICT)
+    if stamp is not None:
+        signed = stamp.at.date()
+        if value > signed:
+            return min(conf, CONFLICT)
+        if (signed - value).days > 60:
+            return conf * 0.8
+    return conf

@@ -1,0 +1,117 @@
+"""Where a second OCR pass would pay: page regions the extractor could not read well.
+
+The signer block sits under a red seal and a signature; tesseract on the whole page
+often drops its title lines and the name. Re-reading just that box, on the red
+channel (which wipes out the seal) with `--psm 6`, recovers them on the real samples.
+The header's number/date line is the other candidate (handwritten digits).
+
+This module only computes boxes and splices re-read words back into a page; running
+OCR is the pipeline's job (`digitize.ocr`), so nothing here touches pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from digitize.metadata.extract import REVIEW_THRESHOLD
+from digitize.metadata.header import find_header
+from digitize.metadata.layout import Segment, median_height, segments_of
+from digitize.metadata.signer import find_signer
+from digitize.records import Metadata, PageOcr, Word
+
+# The signer box starts here (share of the page width): clear of the nơi nhận list.
+SIGNER_LEFT = 0.45
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A box on one page, in that page's pixel space, and why to read it again."""
+
+    page: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+    reason: str  # "signer" or "header"
+
+
+def _weak(meta: Metadata, *names: str) -> bool:
+    return any(meta.fields[n].value is None or meta.fields[n].confidence < REVIEW_THRESHOLD for n in names)
+
+
+def _signer_region(page: PageOcr) -> Region:
+    """The right part of the page from the signer's first line (or the nơi nhận row)."""
+    segs = segments_of(page)
+    h = median_height(segs)
+    block = find_signer(segs, page.width)
+    anchors = [s.top for s in (block.titles if block else [])]
+    anchors += [s.top for s in segs if s.folded.lstrip(" -").startswith("noi nhan")]
+    top = max(0, int(min(anchors) - 2 * h if anchors else _last_body_line(segs, page) - h))
+    bottom = min(page.height, int(top + 0.4 * page.height))
+    return Region(page.number, int(SIGNER_LEFT * page.width), top, page.width, bottom, "signer")
+
+
+def _last_body_line(segs: list[Segment], page: PageOcr) -> float:
+    wide = [s.bottom for s in segs if s.right - s.left > 0.5 * page.width]
+    return max(wide, default=0.5 * page.height)
+
+
+def _header_region(page: PageOcr) -> Region | None:
+    segs = segments_of(page)
+    header = find_header(page, segs)
+    rows = header.so_line + ([header.date_line] if header.date_line else [])
+    if not rows:
+        return None
+    h = header.line_height
+    top = max(0, int(min(s.top for s in rows) - h))
+    bottom = min(page.height, int(max(s.bottom for s in rows) + h))
+    return Region(page.number, 0, top, page.width, bottom, "header")
+
+
+def regions_to_reread(pages: Sequence[PageOcr], meta: Metadata) -> list[Region]:
+    """Boxes worth a second OCR pass, given what `extract_metadata` made of `pages`."""
+    content = [p for p in pages if p.words and not p.blank and p.source == "ocr"]
+    if not content:
+        return []
+    out: list[Region] = []
+    if _weak(meta, "signer", "signer_title"):
+        page = next((p for p in reversed(content) if find_signer(segments_of(p), p.width)), content[-1])
+        out.append(_signer_region(page))
+    if _weak(meta, "number", "issued_date"):
+        region = _header_region(content[0])
+        if region is not None:
+            out.append(region)
+    return out
+
+
+def splice_words(page: PageOcr, region: Region, words: Sequence[Word]) -> PageOcr:
+    """A copy of `page` whose words inside `region` are replaced by `words`.
+
+    `words` are in the region's own pixel space (a crop's OCR); they are moved to page
+    coordinates and given block numbers after the page's own.
+    """
+    inside = [w for w in page.words if _centre_in(w, region)]
+    kept = [w for w in page.words if w not in inside] if words else list(page.words)
+    base = max((w.block for w in page.words), default=0) + 1
+    moved = [
+        replace(w, left=w.left + region.left, top=w.top + region.top, block=w.block + base) for w in words
+    ]
+    return replace(page, words=kept + moved, warnings=[*page.warnings, f"re-read {region.reason}"])
+
+
+def best_of(*readings: Metadata) -> Metadata:
+    """Field by field, the reading with the highest confidence (first one on ties).
+
+    For a page read twice (whole page, then a re-read region), neither reading is
+    better everywhere: a re-read signer block may lose marks the first pass had.
+    """
+    names = list(readings[0].fields)
+    return Metadata(
+        fields={n: max((m.fields[n] for m in readings), key=lambda f: f.confidence) for n in names}
+    )
+
+
+def _centre_in(w: Word, r: Region) -> bool:
+    cx, cy = w.left + w.width / 2, w.top + w.height / 2
+    return r.left <= cx <= r.right and r.top <= cy <= r.bottom

@@ -1,0 +1,116 @@
+"""Số và ký hiệu: parsing, OCR repairs against the type-code table, round trips."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from digitize.metadata.vn_admin import (
+    TYPE_CODES,
+    initials,
+    parse_number_symbol,
+    read_number,
+    repair_symbol,
+    symbol_type,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "symbol", "both"),
+    [
+        ("Số: 106/KH-UBND", "106", "KH-UBND", "106/KH-UBND"),
+        ("Số: 507 /UBND-KGVX", "507", "UBND-KGVX", "507/UBND-KGVX"),
+        ("Số: 15/QD-BNV", "15", "QĐ-BNV", "15/QĐ-BNV"),  # Đ read as D
+        ("Số: 15/QÐ-BNV", "15", "QĐ-BNV", "15/QĐ-BNV"),  # Icelandic ETH
+        ("Số: 87⁄QĐ-UBND", "87", "QĐ-UBND", "87/QĐ-UBND"),  # fraction slash
+        ("Số: 106lKH-UBND", "106", "KH-UBND", "106/KH-UBND"),  # '/' read as 'l'
+        ("Số: 1424/T Tr-BQL", "1424", "TTr-BQL", "1424/TTr-BQL"),  # code split by a space
+        ("Số: 12/TTR-UBND", "12", "TTr-UBND", "12/TTr-UBND"),
+        ("Số: 30/2020/NĐ-CP", "30", "2020/NĐ-CP", "30/2020/NĐ-CP"),
+        ("Số: 01-NQ/TU", "01", "NQ/TU", "01-NQ/TU"),  # Party documents
+        ("Số: 14514-CV/VPTW", "14514", "CV/VPTW", "14514-CV/VPTW"),
+        ("Số: 12/UBND–VX", "12", "UBND-VX", "12/UBND-VX"),  # en dash
+        ("S6: 05 / CT - UBND", "05", "CT-UBND", "05/CT-UBND"),
+        ("Số:  135/QĐ-BCĐ138", "135", "QĐ-BCĐ138", "135/QĐ-BCĐ138"),
+    ],
+)
+def test_parse_number_symbol(text: str, number: str, symbol: str, both: str) -> None:
+    ns = parse_number_symbol(text)
+    assert ns is not None
+    assert (ns.number, ns.symbol, ns.number_symbol) == (number, symbol, both)
+    assert not ns.repaired
+
+
+def test_handwritten_junk_is_marked_repaired() -> None:
+    ns = parse_number_symbol("Số: 8T /QD-UBND")
+    assert ns is not None and ns.repaired and ns.symbol == "QĐ-UBND"
+
+
+def test_missing_number_keeps_the_symbol() -> None:
+    ns = parse_number_symbol("Số: /UBND-KGVX")
+    assert ns is not None and ns.number is None and ns.symbol == "UBND-KGVX"
+    assert ns.number_symbol is None
+
+
+@pytest.mark.parametrize("text", ["Số:", "Kính gửi: Sở Nội vụ", "Số: 123", ""])
+def test_not_a_number_line(text: str) -> None:
+    ns = parse_number_symbol(text)
+    assert ns is None or ns.symbol is None or ns.number_symbol is None
+
+
+def test_agency_group_fixed_from_issuer_initials() -> None:
+    hint = initials("SỞ GIÁO DỤC VÀ ĐÀO TẠO")
+    assert hint == "SGDĐT"
+    symbol, code = repair_symbol("SGDDT-CTrTT", agency_hints=(hint,))
+    assert symbol == "SGDĐT-CTrTT" and code is None
+
+
+def test_ambiguous_code_resolved_by_title() -> None:
+    assert repair_symbol("HD-UBND", hint_type="Hợp đồng")[0] == "HĐ-UBND"
+    assert repair_symbol("HD-UBND", hint_type="Hướng dẫn")[0] == "HD-UBND"
+    assert repair_symbol("Q0-UBND")[0] == "QĐ-UBND"
+
+
+def test_read_number() -> None:
+    assert read_number("106") == ("106", True)
+    assert read_number("1O6") == ("106", False)
+    assert read_number("ố†Ï") == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("symbol", "doc_type"),
+    [("QĐ-UBND", "Quyết định"), ("UBND-KGVX", None), ("2020/NĐ-CP", "Nghị định"),
+     ("NQ/TU", "Nghị quyết"), ("TTr-UBND", "Tờ trình"), (None, None)],
+)  # fmt: skip
+def test_symbol_type(symbol: str | None, doc_type: str | None) -> None:
+    assert symbol_type(symbol) == doc_type
+
+
+_codes = st.sampled_from(sorted({c for c in TYPE_CODES.values() if c != "CV"}))
+_agency = st.sampled_from(["UBND", "HĐND", "BNV", "SGDĐT", "STNMT", "VPCP", "BCĐ138", "TTg"])
+_unit = st.sampled_from(["", "-VX", "-KGVX", "-TTHC", "-NC", "-CTrTT"])
+
+
+@given(
+    number=st.integers(1, 99999),
+    code=_codes,
+    agency=_agency,
+    unit=_unit,
+    zero=st.booleans(),
+    spaced=st.booleans(),
+)
+def test_round_trip(number: int, code: str, agency: str, unit: str, zero: bool, spaced: bool) -> None:
+    num = f"{number:02d}" if zero else str(number)
+    symbol = f"{code}-{agency}{unit}"
+    printed = f"Số: {num} /{symbol}" if spaced else f"Số: {num}/{symbol}"
+    ns = parse_number_symbol(printed, hint_type=next(t for t, c in TYPE_CODES.items() if c == code))
+    assert ns is not None
+    assert (ns.number, ns.symbol, ns.number_symbol) == (num, symbol, f"{num}/{symbol}")
+
+
+@given(number=st.integers(1, 9999), agency=_agency, unit=st.sampled_from(["-VX", "-KGVX", "-NC"]))
+def test_round_trip_cong_van(number: int, agency: str, unit: str) -> None:
+    ns = parse_number_symbol(f"Số: {number}/{agency}{unit}")
+    assert ns is not None and ns.number_symbol == f"{number}/{agency}{unit}"
+    assert symbol_type(ns.symbol) is None

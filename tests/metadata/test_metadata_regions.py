@@ -1,0 +1,80 @@
+"""Second-pass regions, splicing re-read words, merging readings; the document lexicon."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from vnpage import body_lines, header_lines, page, signer_lines
+
+from digitize.metadata import extract_metadata
+from digitize.metadata.consensus import DocumentLexicon, mark_count
+from digitize.metadata.regions import Region, best_of, regions_to_reread, splice_words
+from digitize.metadata.syllables import known_syllable
+from digitize.records import FieldValue, Metadata, Word
+
+TODAY = date(2025, 11, 27)
+
+
+def test_signer_region_asked_for_when_the_block_is_incomplete() -> None:
+    pages = [page(header_lines() + body_lines(900) + signer_lines(2400, titles=("KT. CHỦ TỊCH",), name=None))]
+    meta = extract_metadata(pages, today=TODAY)
+    regions = regions_to_reread(pages, meta)
+    signer = [r for r in regions if r.reason == "signer"]
+    assert len(signer) == 1
+    r = signer[0]
+    assert r.page == 1 and r.left > 0.4 * pages[0].width and r.top < 2400 < r.bottom
+
+
+def test_nothing_to_reread_on_a_clean_page() -> None:
+    pages = [page(header_lines() + body_lines(900) + signer_lines(2400))]
+    assert regions_to_reread(pages, extract_metadata(pages, today=TODAY)) == []
+
+
+def test_text_layer_pages_are_never_reread() -> None:
+    pages = [page(header_lines(so="Số: /QĐ-UBND"), source="text-layer")]
+    assert regions_to_reread(pages, extract_metadata(pages, today=TODAY)) == []
+
+
+def test_splice_words_replaces_the_region() -> None:
+    pg = page(body_lines(300, 2) + signer_lines(2400, titles=("KT. CHỦ TỊCH",), name=None))
+    region = Region(1, 1100, 2300, pg.width, 3300, "signer")
+    reread = [Word("PHÓ", 40, 160, 90, 50, 95.0, 1, 1, 1), Word("CHỦ", 140, 160, 90, 50, 95.0, 1, 1, 1),
+              Word("TỊCH", 240, 160, 110, 50, 95.0, 1, 1, 1)]  # fmt: skip
+    out = splice_words(pg, region, reread)
+    moved = [w for w in out.words if w.text == "PHÓ"]
+    assert moved and moved[0].left == 1140 and moved[0].top == 2460
+    assert not [w for w in out.words if w.text == "KT."]  # replaced
+    assert [w.text for w in out.words if w.top < 1000] == [w.text for w in pg.words if w.top < 1000]
+    assert out.warnings == ["re-read signer"]
+    assert splice_words(pg, region, []).words == pg.words
+
+
+def test_best_of_takes_the_surer_field() -> None:
+    a = Metadata({"signer": FieldValue("Trần Ngọc Căng", 0.9), "number": FieldValue(None, 0.0)})
+    b = Metadata({"signer": FieldValue("Trần Ngoc Cang", 0.5), "number": FieldValue("05", 0.4)})
+    merged = best_of(a, b)
+    assert merged.value("signer") == "Trần Ngọc Căng" and merged.value("number") == "05"
+
+
+def test_lexicon_repairs_pairs_toward_marks() -> None:
+    lex = DocumentLexicon(["chống lãng phí", "chống lãng phí trong chi tiêu", "thị tran", "thị tran"])
+    assert lex.repair("chống lang phí") == ("chống lãng phí", 1)
+    assert lex.repair("thị trấn") == ("thị trấn", 0)  # never strips marks to a bare word
+
+
+def test_lexicon_known_places_and_date_words() -> None:
+    lex = DocumentLexicon([], known=["Quảng Ngãi"])
+    assert lex.repair("tỉnh Quang Ngai")[0] == "tỉnh Quảng Ngãi"
+    assert lex.repair("tháng 01, thang 02/2025 và nam 2024")[0] == "tháng 01, tháng 02/2025 và năm 2024"
+
+
+def test_lexicon_doubts() -> None:
+    lex = DocumentLexicon(["đề nghị", "để làm", "đề án", "nhiệm kỳ"])
+    assert lex.doubtful("Dé nghị ban hành") == ["Dé"]
+    assert lex.doubtful("nhiệm ky 2021") == ["ky"]
+    assert lex.doubtful("giai đoạn 2021") == []
+
+
+def test_mark_count_and_syllables() -> None:
+    assert mark_count("đất") == 3 and mark_count("dat") == 0
+    assert known_syllable("Đề") and known_syllable("lãng") and not known_syllable("dé")
