@@ -7,7 +7,7 @@ import json
 import pytest
 
 from digitize.errors import ExitCode
-from digitize.records import FieldValue, Metadata
+from digitize.records import METADATA_FIELDS, FieldValue, Metadata
 
 from .conftest import fresh_postgres_db, json_lines
 
@@ -24,7 +24,8 @@ def db_url(request):
 
 def _fake_extractor(**values):
     def extract(pages, *, source_name=None, **kwargs):
-        return Metadata({name: FieldValue(value, 0.95, "ocr") for name, value in values.items()})
+        return Metadata({name: FieldValue(values.get(name), 0.95 if name in values else 0.0, "ocr")
+                         for name in METADATA_FIELDS})
     return extract
 
 
@@ -64,7 +65,7 @@ def test_edit_is_audited_and_survives_reindex(run, archived, monkeypatch):
     a, b = archived
     result = run("edit", a, "--field", "number_symbol", "--value", "16/QĐ-UBND")
     assert result.exit_code == 0 and "'15/QĐ-UBND' -> '16/QĐ-UBND'" in result.stdout
-    monkeypatch.setattr("digitize.pipelines.reindex.extract_metadata", _fake_extractor(
+    monkeypatch.setattr("digitize.pipelines.ingest.extract_metadata", _fake_extractor(
         number_symbol="99/QĐ-UBND", doc_type="Quyết định", abstract="Một trích yếu mới"))
     summary = json.loads(run("reindex", "--json").stdout)
     assert summary["seen"] == 2 and summary["updated"] == 2 and summary["failed"] == 0

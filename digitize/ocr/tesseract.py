@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+import unicodedata
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,7 +138,7 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         if row.get("level") != "5":
             continue
-        text = (row.get("text") or "").strip()
+        text = unicodedata.normalize("NFC", (row.get("text") or "").strip())
         if not text:
             continue
         w = Word(
@@ -167,3 +168,14 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
 
 def tool_path(name: str) -> str | None:
     return shutil.which(name)
+
+
+def ocr_words(image: Image.Image, *, lang: str, psm: int, timeout: float) -> list[Word]:
+    """Words of a crop (TSV only, no PDF): for second looks at small regions."""
+    try:
+        tsv = pytesseract.image_to_data(image, lang=lang, config=f"--psm {psm}", timeout=timeout)
+    except RuntimeError as exc:
+        raise OcrTimeout(f"tesseract took longer than {timeout:g} s") from exc
+    except pytesseract.TesseractError as exc:
+        raise OcrFailed(f"tesseract failed: {exc.message.strip()[:200]}") from exc
+    return parse_tsv(tsv)[0]

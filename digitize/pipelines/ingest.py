@@ -24,13 +24,15 @@ from sqlalchemy.exc import IntegrityError
 from .. import __version__
 from ..db import repository
 from ..errors import DatabaseError, DigitizeError, InputError
-from ..metadata import extract_metadata
+from ..metadata import Region, best_of, extract_metadata, regions_to_reread, splice_words
 from ..metadata.text import fold
 from ..ocr import pdf as searchable
 from ..ocr import sources, textlayer
 from ..ocr.page import PageResult, PageTask, process_page
+from ..ocr.preprocess import Geometry
 from ..ocr.raster import RenderError
-from ..records import METADATA_FIELDS, FieldValue, Metadata, PageOcr
+from ..ocr.reread import RereadTask, reread_region
+from ..records import METADATA_FIELDS, FieldValue, Metadata, PageOcr, Word
 from ..storage import StorageError
 from .archive import Archive, current_actor
 from .executor import make_executor
@@ -107,6 +109,34 @@ class _Job:
     futures: dict[int, Future[PageResult]]
     layer_pages: dict[int, PageOcr]
     result: IngestResult
+    executor: Executor
+    settings: Any = None
+    geometries: dict[int, Geometry] = field(default_factory=dict)
+
+
+Reread = tuple[Region, list[Word]]
+
+
+def read_metadata(pages: list[PageOcr], rereads: list[Reread], source_name: str) -> Metadata:
+    """The fields, from the pages and from any second look at a region, field by field the surer."""
+    first = extract_metadata(pages, source_name=source_name)
+    if not rereads:
+        return first
+    spliced = list(pages)
+    for region, words in rereads:
+        spliced[region.page - 1] = splice_words(spliced[region.page - 1], region, words)
+    return best_of(first, extract_metadata(spliced, source_name=source_name))
+
+
+def rereads_to_json(rereads: list[Reread]) -> list[dict[str, Any]]:
+    return [{"page": r.page, "left": r.left, "top": r.top, "right": r.right, "bottom": r.bottom,
+             "reason": r.reason, "words": PageOcr(0, 0, 0, 0, "", words).to_json()["words"]}
+            for r, words in rereads]
+
+
+def rereads_from_json(rows: list[dict[str, Any]]) -> list[Reread]:
+    return [(Region(row["page"], row["left"], row["top"], row["right"], row["bottom"], row["reason"]),
+             [Word(*w) for w in row["words"]]) for row in rows]
 
 
 def ingest(
@@ -190,7 +220,7 @@ def _start(
         result.pages = source.page_count
         result.warnings.extend(source.warnings)
         progress.file_started(path, source.page_count)
-        job = _Job(path, started, source, work_dir, {}, {}, result)
+        job = _Job(path, started, source, work_dir, {}, {}, result, executor, settings)
         _submit_pages(job, options, settings, executor)
         in_flight.add(sha)
         return job
@@ -253,9 +283,11 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
     try:
         pages, layers = _collect_pages(job, progress)
         t = time.perf_counter()
-        metadata = extract_metadata(pages, source_name=job.path.name)
+        first = extract_metadata(pages, source_name=job.path.name)
+        rereads = _second_look(job, pages, first)
+        metadata = read_metadata(pages, rereads, job.path.name) if rereads else first
         result.timings["metadata"] = time.perf_counter() - t
-        out_pdf, ocr_json = _write_outputs(job, pages, layers, metadata)
+        out_pdf, ocr_json = _write_outputs(job, pages, layers, metadata, rereads)
         result.timings["assemble"] = time.perf_counter() - t - result.timings["metadata"]
         _archive(archive, job, pages, metadata, out_pdf, ocr_json, replace=options.replace)
     except DigitizeError as exc:
@@ -286,13 +318,33 @@ def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[s
         job.result.warnings.extend(page_result.ocr.warnings)
         for name, seconds in page_result.timings.items():
             job.result.timings[name] = job.result.timings.get(name, 0.0) + seconds
+        if page_result.geometry is not None:
+            job.geometries[info.number] = page_result.geometry
         if page_result.text_pdf is not None and page_result.geometry is not None:
             layers.append(searchable.TextLayer(info.number, page_result.text_pdf, page_result.geometry))
     return pages, layers
 
 
+def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[Reread]:
+    """Read the signer block again (red channel, one text block) when the first pass was weak."""
+    regions = [r for r in regions_to_reread(pages, first)
+               if r.reason == "signer" and r.page in job.geometries and pages[r.page - 1].source == "ocr"]
+    if not regions:
+        return []
+    settings = job.settings
+    futures = [
+        (region, job.executor.submit(reread_region, RereadTask(
+            job.source.work_pdf, region.page, job.geometries[region.page],
+            (region.left, region.top, region.right, region.bottom), settings.lang,
+            min(settings.page_timeout, 60.0))))
+        for region in regions
+    ]
+    return [(region, future.result()) for region, future in futures]
+
+
 def _write_outputs(
     job: _Job, pages: list[PageOcr], layers: list[searchable.TextLayer], metadata: Metadata,
+    rereads: list[Reread],
 ) -> tuple[Path, Path]:
     out_pdf = job.work_dir / "searchable.pdf"
     searchable.graft_text_layers(job.source.work_pdf, layers, out_pdf, docinfo=_docinfo(metadata))
@@ -303,6 +355,7 @@ def _write_outputs(
         "sha256": job.source.sha256,
         "source_name": job.path.name,
         "pages": [p.to_json() for p in pages],
+        "rereads": rereads_to_json(rereads),
     }, ensure_ascii=False), "utf-8")
     return out_pdf, ocr_json
 

@@ -28,7 +28,6 @@ from sqlalchemy import select
 from ..db import repository
 from ..db.models import Document, Event
 from ..errors import ConfigError, DigitizeError
-from ..metadata import extract_metadata
 from ..records import PageOcr
 from ..storage import StorageError, open_store
 from .archive import Archive, current_actor
@@ -39,8 +38,11 @@ from .ingest import (
     IngestResult,
     Progress,
     collect_files,
+    Reread,
     index_for_search,
     ingest,
+    read_metadata,
+    rereads_from_json,
 )
 
 log = logging.getLogger(__name__)
@@ -181,10 +183,12 @@ def reextract(archive: Archive, where: Where, *, if_needed: bool = False, restar
     return summary
 
 
-def load_pages(archive: Archive, ocr_key: str, tmp: Path) -> list[PageOcr]:
+def load_ocr(archive: Archive, ocr_key: str, tmp: Path) -> tuple[list[PageOcr], list[Reread]]:
+    """The stored OCR of a document: its pages, and any second looks at regions."""
     dest = archive.store.get(ocr_key, tmp / "ocr.json")
     data = json.loads(dest.read_text("utf-8"))
-    return [PageOcr.from_json(page) for page in data["pages"]]
+    dest.unlink(missing_ok=True)
+    return [PageOcr.from_json(page) for page in data["pages"]], rereads_from_json(data.get("rereads", []))
 
 
 def _reextract_one(archive: Archive, doc_id: int, tmp: Path, summary: ReindexSummary) -> None:
@@ -194,8 +198,8 @@ def _reextract_one(archive: Archive, doc_id: int, tmp: Path, summary: ReindexSum
             doc = repository.get_document(session, doc_id)
             if doc is None:
                 return
-            pages = load_pages(archive, doc.ocr_key, tmp)
-            metadata = extract_metadata(pages, source_name=doc.source_name)
+            pages, rereads = load_ocr(archive, doc.ocr_key, tmp)
+            metadata = read_metadata(pages, rereads, doc.source_name)
             changed = repository.apply_metadata(doc, metadata, review_threshold=settings.review_threshold)
             doc.pipeline_version = PIPELINE_VERSION
             from .ingest import metadata_of

@@ -18,7 +18,7 @@ from ..records import METADATA_FIELDS, PageOcr
 from ..storage import StorageError
 from .archive import Archive, current_actor
 from .ingest import index_for_search, metadata_of
-from .reindex import load_pages
+from .reindex import load_ocr
 
 # where on the page each field is printed: the header block, or the signature block
 _SIGNER_FIELDS = {"signer", "signer_title"}
@@ -62,7 +62,7 @@ def region_text(archive: Archive, doc_id: int, field: str) -> str:
         ocr_key = doc.ocr_key
     with tempfile.TemporaryDirectory(prefix="digitize-review-") as tmp:
         try:
-            pages = load_pages(archive, ocr_key, Path(tmp))
+            pages, _ = load_ocr(archive, ocr_key, Path(tmp))
         except StorageError:
             return "(the OCR text is not in the store: run `digitize verify`)"
     if not pages:
