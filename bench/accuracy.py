@@ -1,0 +1,201 @@
+"""Field accuracy and OCR character error rate, end to end through `digitize ingest`.
+
+    .venv/bin/python bench/accuracy.py [--synthetic 30] [--seed 5] [--real DIR] [--jobs 2]
+
+Two sets: synthetic scans made by samples/make_samples.py (clean to moderately degraded:
+clean 300 and 200 dpi, skew, noise, blur, bilevel) and the real scans in
+../shared/samples-real/. Each set is ingested into a fresh embedded archive; the exported
+records are compared with the ground truth:
+- per field: exact match after NFC and whitespace normalisation (the abstract also as mean
+  similarity); on real scans the handwritten number/day are counted apart;
+- the share of wrong fields that were flagged for review (confidence under 0.7 or empty);
+- OCR character error rate of each page's text (synthetic only: real scans have no page
+  text truth): order-sensitive, and line-matched (each truth line against its best-aligned
+  stretch of the OCR, which does not penalise reading order).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "samples"))
+
+from digitize.metrics import cer  # noqa: E402
+
+FIELDS = ["number_symbol", "number", "symbol", "issued_date", "place", "doc_type", "abstract", "issuer",
+          "parent_issuer", "signer", "signer_title", "urgency"]
+HANDWRITTEN = {"number_symbol", "number", "issued_date"}
+THRESHOLD = 0.7
+SYNTHETIC_KINDS: list[tuple[str, list[str], int]] = [
+    ("clean 300 dpi", [], 300), ("clean 200 dpi", [], 200), ("skew", ["skew"], 300),
+    ("noise", ["noise"], 300), ("blur", ["blur"], 300), ("bilevel", ["bilevel"], 300),
+]
+
+
+def norm(value: Any) -> str | None:
+    if value is None:
+        return None
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def make_synthetic(out: Path, count: int, seed: int) -> list[dict[str, Any]]:
+    import make_samples
+
+    rng = random.Random(seed)
+    truth = []
+    for i in range(count):
+        kind, tags, dpi = SYNTHETIC_KINDS[i % len(SYNTHETIC_KINDS)]
+        spec = make_samples.make_document(rng, index=i + 1, tags=tags, dpi=dpi, file_kind="pdf")
+        record = make_samples.write_document(spec, out)
+        record["set_kind"] = kind
+        truth.append(record)
+    return truth
+
+
+def ingest(files_dir: Path, home: Path, jobs: int) -> list[dict[str, Any]]:
+    cli = [sys.executable, "-m", "digitize", "--home", str(home)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGITIZE_")}
+    subprocess.run([*cli, "ingest", str(files_dir), "--jobs", str(jobs), "--json"], env=env,
+                   stdout=subprocess.DEVNULL, check=False)
+    out = subprocess.run([*cli, "export", "--with-text"], env=env, capture_output=True, text=True, check=True)
+    return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+
+
+def line_matched_cer(hypothesis: str, reference: str) -> float:
+    errors = total = 0
+    for line in reference.splitlines():
+        line = norm(line) or ""
+        if not line:
+            continue
+        found = fuzz.partial_ratio_alignment(line, hypothesis)
+        errors += Levenshtein.distance(line, hypothesis[found.dest_start:found.dest_end])
+        total += len(line)
+    return errors / total if total else 0.0
+
+
+def score(records: list[dict[str, Any]], truth: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    fields: dict[str, dict[str, int]] = {f: {"n": 0, "right": 0} for f in FIELDS}
+    printed: dict[str, dict[str, int]] = {f: {"n": 0, "right": 0} for f in HANDWRITTEN}
+    wrong = flagged = right_flagged = right = 0
+    similarity: list[float] = []
+    ocr = {"order": [], "line": []}
+    by_kind: dict[str, dict[str, list[float]]] = {}
+    misses: list[str] = []
+    for rec in records:
+        t = truth.get(rec["source_name"])
+        if t is None:
+            continue
+        for f in FIELDS:
+            if f not in t:
+                continue
+            ok = norm(rec.get(f)) == norm(t[f])
+            conf = rec["confidence"].get(f) or 0.0
+            low = rec.get(f) is None or conf < THRESHOLD
+            fields[f]["n"] += 1
+            fields[f]["right"] += ok
+            if f in HANDWRITTEN and not t.get("handwritten_number"):
+                printed[f]["n"] += 1
+                printed[f]["right"] += ok
+            if ok:
+                right += 1
+                right_flagged += low and rec.get(f) is not None
+            else:
+                wrong += 1
+                flagged += low
+                if not low:
+                    misses.append(f"{rec['source_name']}: {f} = {rec.get(f)!r} (truth {t[f]!r}, conf {conf:.2f})")
+        if t.get("abstract"):
+            similarity.append(fuzz.ratio(norm(rec.get("abstract")) or "", norm(t["abstract"])) / 100)
+        for hyp, ref in zip(rec.get("text") or [], t.get("page_text") or [], strict=False):
+            o, li = cer(hyp, ref), line_matched_cer(norm(hyp) or "", ref)
+            ocr["order"].append(o)
+            ocr["line"].append(li)
+            kind = by_kind.setdefault(t.get("set_kind", "?"), {"order": [], "line": []})
+            kind["order"].append(o)
+            kind["line"].append(li)
+    mean = lambda xs: sum(xs) / len(xs) if xs else None  # noqa: E731
+    return {
+        "documents": len(records),
+        "fields": {f: v["right"] / v["n"] if v["n"] else None for f, v in fields.items()},
+        "printed": {f: v["right"] / v["n"] if v["n"] else None for f, v in printed.items()},
+        "abstract_similarity": mean(similarity),
+        "wrong": wrong, "wrong_flagged": flagged, "right": right, "right_flagged": right_flagged,
+        "cer_order": mean(ocr["order"]), "cer_line": mean(ocr["line"]),
+        "cer_by_kind": {k: {"order": mean(v["order"]), "line": mean(v["line"])} for k, v in by_kind.items()},
+        "unflagged_misses": misses,
+    }
+
+
+def pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def report(results: dict[str, dict[str, Any]]) -> str:
+    names = list(results)
+    lines = ["| field | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    for f in FIELDS:
+        cells = []
+        for n in names:
+            r = results[n]
+            cell = pct(r["fields"][f])
+            if f in HANDWRITTEN and n == "samples-real":
+                cell += f" (printed only: {pct(r['printed'][f])})"
+            cells.append(cell)
+        lines.append(f"| {f} | " + " | ".join(cells) + " |")
+    lines.append("| abstract, mean similarity | " + " | ".join(pct(results[n]["abstract_similarity"])
+                                                           for n in names) + " |")
+    lines.append("| wrong fields flagged for review | " + " | ".join(
+        f"{results[n]['wrong_flagged']}/{results[n]['wrong']}" for n in names) + " |")
+    lines.append("| right fields flagged anyway | " + " | ".join(
+        f"{results[n]['right_flagged']}/{results[n]['right']}" for n in names) + " |")
+    lines.append("| OCR CER, order-sensitive | " + " | ".join(pct(results[n]["cer_order"]) for n in names) + " |")
+    lines.append("| OCR CER, line-matched | " + " | ".join(pct(results[n]["cer_line"]) for n in names) + " |")
+    for n in names:
+        if results[n]["cer_by_kind"]:
+            lines.append(f"\nOCR CER by kind ({n}): " + "; ".join(
+                f"{k} {pct(v['order'])} / {pct(v['line'])}" for k, v in sorted(results[n]["cer_by_kind"].items())))
+        for miss in results[n]["unflagged_misses"]:
+            lines.append(f"- unflagged miss ({n}): {miss}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--synthetic", type=int, default=30, help="synthetic documents (0: none)")
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--real", type=Path, default=ROOT.parent / "shared" / "samples-real")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="digitize-accuracy-") as tmp:
+        if args.synthetic:
+            files = Path(tmp) / "synthetic"
+            files.mkdir()
+            truth = {t["file"]: t for t in make_synthetic(files, args.synthetic, args.seed)}
+            results["synthetic"] = score(ingest(files, Path(tmp) / "home-syn", args.jobs), truth)
+        if (args.real / "truth.jsonl").is_file():
+            truth = {json.loads(line)["file"]: json.loads(line)
+                     for line in (args.real / "truth.jsonl").read_text("utf-8").splitlines() if line}
+            results["samples-real"] = score(ingest(args.real, Path(tmp) / "home-real", args.jobs), truth)
+    print(report(results))
+    (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
+    (ROOT / "bench" / "out" / "accuracy.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
