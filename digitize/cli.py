@@ -351,7 +351,9 @@ def reindex(obj: Context, if_needed: bool, reocr: bool, where_items: tuple[str, 
                 reporter.result(result)
         reporter.summary()
         sys.exit(int(ExitCode.FILES_FAILED if reporter.failed else ExitCode.OK))
-    summary = pipeline.reextract(obj.archive, where, if_needed=if_needed, restart=restart)
+    with render.CountingProgress("documents", quiet=obj.quiet or as_json) as progress:
+        summary = pipeline.reextract(obj.archive, where, if_needed=if_needed, restart=restart,
+                                     on_document=progress.advance)
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     elif not obj.quiet or summary.failed:

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape as esc
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -85,11 +86,11 @@ class IngestReporter(ProgressHooks):
             return
         review = f"  review: {', '.join(result.needs_review)}" if result.needs_review else ""
         self.out.print(
-            f"[{_STATUS_STYLE[result.status]}]{result.status:<10}[/] {result.file}  id={result.id}  "
+            f"[{_STATUS_STYLE[result.status]}]{result.status:<10}[/] {esc(result.file)}  id={result.id}  "
             f"{result.pages} page(s)  {result.seconds:.1f} s{review}"
         )
         for warning in result.warnings:
-            self.out.print(f"           [yellow]warning:[/] {warning}")
+            self.out.print(f"           [yellow]warning:[/] {esc(warning)}")
 
     def summary(self) -> None:
         if self.as_json:
@@ -114,16 +115,41 @@ class IngestReporter(ProgressHooks):
             self.out.print(f"{review} document(s) have fields to check: run `digitize review`")
 
 
+class CountingProgress:
+    """A spinner with a count and rate on a terminal (stderr); nothing otherwise."""
+
+    def __init__(self, what: str, *, quiet: bool) -> None:
+        console = Console(stderr=True)
+        self._progress = None
+        if console.is_terminal and not quiet:
+            self._progress = Progress(TextColumn(what), MofNCompleteColumn(), TimeElapsedColumn(),
+                                      console=console, transient=True)
+            self._task = self._progress.add_task(what, total=None)
+
+    def __enter__(self) -> CountingProgress:
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def advance(self, *_: object) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1)
+
+
 def show_document(record: dict[str, Any]) -> None:
     from .records import METADATA_FIELDS
 
     console = Console(highlight=False, soft_wrap=True)
-    console.print(f"[bold]Document {record['id']}[/]  {record['source_name']}")
+    console.print(f"[bold]Document {record['id']}[/]  {esc(record['source_name'])}")
     console.print(f"  sha256   {record['sha256']}")
     console.print(f"  pages    {record['page_count']}  ({record['kind']}, {record['size_bytes']} bytes)")
     console.print(f"  added    {record['created_at']}")
     if record.get("url"):
-        console.print(f"  open     {record['url']}")
+        console.print(f"  open     {esc(record['url'])}")
     table = Table(show_header=True, header_style="bold")
     for col in ("field", "value", "confidence", "source"):
         table.add_column(col)
@@ -132,7 +158,7 @@ def show_document(record: dict[str, Any]) -> None:
         value = record.get(name)
         conf = record["confidence"].get(name) or 0.0
         style = "yellow" if name in review else ""
-        table.add_row(f"[{style}]{name}[/]" if style else name, "" if value is None else str(value),
+        table.add_row(f"[{style}]{name}[/]" if style else name, "" if value is None else esc(str(value)),
                       f"{conf:.2f}", record["source"].get(name) or "")
     console.print(table)
     if review:
@@ -151,18 +177,18 @@ def search_results(hits: list[dict[str, Any]], query: str) -> None:
         return
     for hit in hits:
         head = " · ".join(str(x) for x in (hit["number_symbol"], hit["doc_type"], hit["issued_date"]) if x)
-        console.print(f"[bold]{hit['id']:>6}[/]  {head or hit['source_name']}")
+        console.print(f"[bold]{hit['id']:>6}[/]  {esc(head or hit['source_name'])}")
         if hit.get("abstract"):
-            console.print(f"        {hit['abstract']}")
+            console.print(f"        {esc(hit['abstract'])}")
         if hit.get("snippet"):
-            console.print(f"        [dim]{hit['snippet']}[/]")
+            console.print(f"        [dim]{esc(hit['snippet'])}[/]")
 
 
 def doctor(rows: list[tuple[str, bool, str, str]]) -> None:
     console = Console(highlight=False, soft_wrap=True)
     for what, ok, found, how in rows:
         mark = "[green]ok[/]     " if ok else "[red]missing[/]"
-        console.print(f"{mark} {what}: {found}" + ("" if ok else f"  -> {how}"))
+        console.print(f"{mark} {esc(what)}: {esc(found)}" + ("" if ok else f"  -> {esc(how)}"))
     if all(ok for _, ok, _, _ in rows):
         console.print("everything digitize needs is installed")
     sys.stdout.flush()
@@ -191,7 +217,7 @@ def stats(counts: dict[str, Any]) -> None:
         table.add_column("value")
         table.add_column("documents", justify="right")
         for value, n in counts[key]:
-            table.add_row(value, str(n))
+            table.add_row(esc(value), str(n))
         console.print(table)
 
 
@@ -207,7 +233,7 @@ def review_list(items: list[Any]) -> None:
     console = Console(highlight=False, soft_wrap=True)
     for item in items:
         fields = ", ".join(f"{name} ({conf:.2f})" for name, _, conf in item.fields)
-        console.print(f"[bold]{item.doc_id:>6}[/]  {item.source_name}: {fields}")
+        console.print(f"[bold]{item.doc_id:>6}[/]  {esc(item.source_name)}: {fields}")
 
 
 _REVIEW_HELP = "Enter: keep this value · type the right value · '-': no such field · 's': next document · 'q': quit"
@@ -219,12 +245,12 @@ def review_session(archive: Any, items: list[Any], review: Any) -> None:
     console.print(f"[dim]{_REVIEW_HELP}[/]")
     changed = 0
     for item in items:
-        console.rule(f"document {item.doc_id}: {item.source_name}")
+        console.rule(f"document {item.doc_id}: {esc(item.source_name)}")
         shown_region = None
         for name, value, conf in item.fields:
             region = review.region_text(archive, item.doc_id, name)
             if region != shown_region:
-                console.print(f"[dim]{region}[/]")
+                console.print(f"[dim]{esc(region)}[/]")
                 shown_region = region
             answer = click.prompt(f"{name} [{conf:.2f}]", default=value or "", show_default=True)
             answer = answer.strip()

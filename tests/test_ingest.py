@@ -195,3 +195,10 @@ def test_signature_stamp_layer_still_gets_ocr(run, samples_real):
     assert [p["source"] for p in record["pages"]] == ["ocr"]
     text = json_lines(run("export", "--with-text").stdout)[0]["text"][0]
     assert "miễn nhiệm" in text and "Quảng Ngãi" in text
+
+
+def test_search_shows_brackets_and_matches_in_plain_output(run, page_pdf):
+    lines = ["Báo cáo [bổ sung] về chuyển đổi số"]
+    run("ingest", page_pdf("b.pdf", lines=lines), "--jobs", "1")
+    out = run("search", "chuyen doi").stdout
+    assert "[chuyển] [đổi]" in out and " sung]" in out  # the printed brackets survive too

@@ -221,7 +221,7 @@ def _start(
         result.warnings.extend(source.warnings)
         progress.file_started(path, source.page_count)
         job = _Job(path, started, source, work_dir, {}, {}, result, executor, settings)
-        _submit_pages(job, options, settings, executor)
+        _submit_pages(job, options, settings, executor, progress)
         in_flight.add(sha)
         return job
     except DigitizeError as exc:
@@ -255,7 +255,9 @@ def _find_duplicate(archive: Archive, sha256: str) -> tuple[int, int] | None:
         return (doc.id, doc.page_count) if doc else None
 
 
-def _submit_pages(job: _Job, options: IngestOptions, settings: Any, executor: Executor) -> None:
+def _submit_pages(
+    job: _Job, options: IngestOptions, settings: Any, executor: Executor, progress: Progress,
+) -> None:
     layer_numbers = set()
     for info in job.source.pages:
         use_layer = options.ocr == "skip" or (options.ocr == "auto" and info.has_real_text)
@@ -269,7 +271,8 @@ def _submit_pages(job: _Job, options: IngestOptions, settings: Any, executor: Ex
             max_megapixels=settings.max_megapixels, timeout=settings.page_timeout,
             deskew=not job.source.camera_photo, layer_text=info.layer_text,
         )
-        job.futures[info.number] = executor.submit(process_page, task)
+        job.futures[info.number] = future = executor.submit(process_page, task)
+        future.add_done_callback(lambda _, path=job.path: progress.page_done(path))
     job.layer_pages = textlayer.read_pages(job.source.work_pdf, layer_numbers)
     for number in layer_numbers - job.layer_pages.keys():  # pdftotext found nothing there
         info = job.source.pages[number - 1]
@@ -313,7 +316,6 @@ def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[s
             page_result = job.futures[info.number].result()
         except RenderError as exc:
             raise InputError(f"{job.path}: {exc}", advice="check the file, or raise max_megapixels") from exc
-        progress.page_done(job.path)
         pages.append(page_result.ocr)
         job.result.warnings.extend(page_result.ocr.warnings)
         for name, seconds in page_result.timings.items():
