@@ -37,13 +37,29 @@ sys.path.insert(0, str(ROOT / "samples"))
 
 from digitize.metrics import cer  # noqa: E402
 
-FIELDS = ["number_symbol", "number", "symbol", "issued_date", "place", "doc_type", "abstract", "issuer",
-          "parent_issuer", "signer", "signer_title", "urgency"]
+FIELDS = [
+    "number_symbol",
+    "number",
+    "symbol",
+    "issued_date",
+    "place",
+    "doc_type",
+    "abstract",
+    "issuer",
+    "parent_issuer",
+    "signer",
+    "signer_title",
+    "urgency",
+]
 HANDWRITTEN = {"number_symbol", "number", "issued_date"}
 THRESHOLD = 0.7
 SYNTHETIC_KINDS: list[tuple[str, list[str], int]] = [
-    ("clean 300 dpi", [], 300), ("clean 200 dpi", [], 200), ("skew", ["skew"], 300),
-    ("noise", ["noise"], 300), ("blur", ["blur"], 300), ("bilevel", ["bilevel"], 300),
+    ("clean 300 dpi", [], 300),
+    ("clean 200 dpi", [], 200),
+    ("skew", ["skew"], 300),
+    ("noise", ["noise"], 300),
+    ("blur", ["blur"], 300),
+    ("bilevel", ["bilevel"], 300),
 ]
 
 
@@ -70,8 +86,12 @@ def make_synthetic(out: Path, count: int, seed: int) -> list[dict[str, Any]]:
 def ingest(files_dir: Path, home: Path, jobs: int) -> list[dict[str, Any]]:
     cli = [sys.executable, "-m", "digitize", "--home", str(home)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIGITIZE_")}
-    subprocess.run([*cli, "ingest", str(files_dir), "--jobs", str(jobs), "--json"], env=env,
-                   stdout=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [*cli, "ingest", str(files_dir), "--jobs", str(jobs), "--json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
     out = subprocess.run([*cli, "export", "--with-text"], env=env, capture_output=True, text=True, check=True)
     return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
 
@@ -83,7 +103,7 @@ def line_matched_cer(hypothesis: str, reference: str) -> float:
         if not line:
             continue
         found = fuzz.partial_ratio_alignment(line, hypothesis)
-        errors += Levenshtein.distance(line, hypothesis[found.dest_start:found.dest_end])
+        errors += Levenshtein.distance(line, hypothesis[found.dest_start : found.dest_end])
         total += len(line)
     return errors / total if total else 0.0
 
@@ -118,7 +138,9 @@ def score(records: list[dict[str, Any]], truth: dict[str, dict[str, Any]]) -> di
                 wrong += 1
                 flagged += low
                 if not low:
-                    misses.append(f"{rec['source_name']}: {f} = {rec.get(f)!r} (truth {t[f]!r}, conf {conf:.2f})")
+                    misses.append(
+                        f"{rec['source_name']}: {f} = {rec.get(f)!r} (truth {t[f]!r}, conf {conf:.2f})"
+                    )
         if t.get("abstract"):
             similarity.append(fuzz.ratio(norm(rec.get("abstract")) or "", norm(t["abstract"])) / 100)
         for hyp, ref in zip(rec.get("text") or [], t.get("page_text") or [], strict=False):
@@ -134,8 +156,12 @@ def score(records: list[dict[str, Any]], truth: dict[str, dict[str, Any]]) -> di
         "fields": {f: v["right"] / v["n"] if v["n"] else None for f, v in fields.items()},
         "printed": {f: v["right"] / v["n"] if v["n"] else None for f, v in printed.items()},
         "abstract_similarity": mean(similarity),
-        "wrong": wrong, "wrong_flagged": flagged, "right": right, "right_flagged": right_flagged,
-        "cer_order": mean(ocr["order"]), "cer_line": mean(ocr["line"]),
+        "wrong": wrong,
+        "wrong_flagged": flagged,
+        "right": right,
+        "right_flagged": right_flagged,
+        "cer_order": mean(ocr["order"]),
+        "cer_line": mean(ocr["line"]),
         "cer_by_kind": {k: {"order": mean(v["order"]), "line": mean(v["line"])} for k, v in by_kind.items()},
         "unflagged_misses": misses,
     }
@@ -157,25 +183,43 @@ def report(results: dict[str, dict[str, Any]]) -> str:
                 cell += f" (printed only: {pct(r['printed'][f])})"
             cells.append(cell)
         lines.append(f"| {f} | " + " | ".join(cells) + " |")
-    lines.append("| abstract, mean similarity | " + " | ".join(pct(results[n]["abstract_similarity"])
-                                                           for n in names) + " |")
-    lines.append("| wrong fields flagged for review | " + " | ".join(
-        f"{results[n]['wrong_flagged']}/{results[n]['wrong']}" for n in names) + " |")
-    lines.append("| right fields flagged anyway | " + " | ".join(
-        f"{results[n]['right_flagged']}/{results[n]['right']}" for n in names) + " |")
-    lines.append("| OCR CER, order-sensitive | " + " | ".join(pct(results[n]["cer_order"]) for n in names) + " |")
+    lines.append(
+        "| abstract, mean similarity | "
+        + " | ".join(pct(results[n]["abstract_similarity"]) for n in names)
+        + " |"
+    )
+    lines.append(
+        "| wrong fields flagged for review | "
+        + " | ".join(f"{results[n]['wrong_flagged']}/{results[n]['wrong']}" for n in names)
+        + " |"
+    )
+    lines.append(
+        "| right fields flagged anyway | "
+        + " | ".join(f"{results[n]['right_flagged']}/{results[n]['right']}" for n in names)
+        + " |"
+    )
+    lines.append(
+        "| OCR CER, order-sensitive | " + " | ".join(pct(results[n]["cer_order"]) for n in names) + " |"
+    )
     lines.append("| OCR CER, line-matched | " + " | ".join(pct(results[n]["cer_line"]) for n in names) + " |")
     for n in names:
         if results[n]["cer_by_kind"]:
-            lines.append(f"\nOCR CER by kind ({n}): " + "; ".join(
-                f"{k} {pct(v['order'])} / {pct(v['line'])}" for k, v in sorted(results[n]["cer_by_kind"].items())))
+            lines.append(
+                f"\nOCR CER by kind ({n}): "
+                + "; ".join(
+                    f"{k} {pct(v['order'])} / {pct(v['line'])}"
+                    for k, v in sorted(results[n]["cer_by_kind"].items())
+                )
+            )
         for miss in results[n]["unflagged_misses"]:
             lines.append(f"- unflagged miss ({n}): {miss}")
     return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--synthetic", type=int, default=30, help="synthetic documents (0: none)")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--real", type=Path, default=ROOT.parent / "shared" / "samples-real")
@@ -189,8 +233,11 @@ def main() -> None:
             truth = {t["file"]: t for t in make_synthetic(files, args.synthetic, args.seed)}
             results["synthetic"] = score(ingest(files, Path(tmp) / "home-syn", args.jobs), truth)
         if (args.real / "truth.jsonl").is_file():
-            truth = {json.loads(line)["file"]: json.loads(line)
-                     for line in (args.real / "truth.jsonl").read_text("utf-8").splitlines() if line}
+            truth = {
+                json.loads(line)["file"]: json.loads(line)
+                for line in (args.real / "truth.jsonl").read_text("utf-8").splitlines()
+                if line
+            }
             results["samples-real"] = score(ingest(args.real, Path(tmp) / "home-real", args.jobs), truth)
     print(report(results))
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)

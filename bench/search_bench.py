@@ -53,20 +53,55 @@ def rows_for(i: int, specs: list[dict[str, Any]], rng: random.Random) -> tuple[d
     pages = [*(t["page_text"][:1] or [t["abstract"] or ""]), *other["page_text"][1:2]]
     sha = f"{i:064x}"
     doc = {
-        "id": i + 1, "sha256": sha, "source_name": f"scan-{i:06d}.pdf", "source_path": None,
-        "kind": "pdf", "size_bytes": 250_000, "page_count": len(pages),
-        "original_key": f"originals/{sha[:2]}/{sha}.pdf", "pdf_key": f"pdf/{sha}.pdf",
-        "ocr_key": f"ocr/{sha}.json", "pdf_sha256": None, "ocr_sha256": None, "ocr_lang": "vie+eng",
-        "pipeline_version": "1", "number_symbol": f"{number}/{symbol}", "number": number, "symbol": symbol,
-        "issued_date": issued, "place": t["place"], "doc_type": t["doc_type"], "abstract": t["abstract"],
-        "issuer": t["issuer"], "parent_issuer": t["parent_issuer"], "signer": t["signer"],
-        "signer_title": t["signer_title"], "urgency": t.get("urgency"), "signed_at": None, "language": "vi",
-        "field_meta": {}, "needs_review": rng.random() < 0.1,
+        "id": i + 1,
+        "sha256": sha,
+        "source_name": f"scan-{i:06d}.pdf",
+        "source_path": None,
+        "kind": "pdf",
+        "size_bytes": 250_000,
+        "page_count": len(pages),
+        "original_key": f"originals/{sha[:2]}/{sha}.pdf",
+        "pdf_key": f"pdf/{sha}.pdf",
+        "ocr_key": f"ocr/{sha}.json",
+        "pdf_sha256": None,
+        "ocr_sha256": None,
+        "ocr_lang": "vie+eng",
+        "pipeline_version": "1",
+        "number_symbol": f"{number}/{symbol}",
+        "number": number,
+        "symbol": symbol,
+        "issued_date": issued,
+        "place": t["place"],
+        "doc_type": t["doc_type"],
+        "abstract": t["abstract"],
+        "issuer": t["issuer"],
+        "parent_issuer": t["parent_issuer"],
+        "signer": t["signer"],
+        "signer_title": t["signer_title"],
+        "urgency": t.get("urgency"),
+        "signed_at": None,
+        "language": "vi",
+        "field_meta": {},
+        "needs_review": rng.random() < 0.1,
     }
-    page_rows = [{"document_id": i + 1, "number": n + 1, "source": "ocr", "text": body, "mean_conf": 90.0,
-                  "rotation": 0, "skew": 0.0, "dpi": 300.0, "blank": False} for n, body in enumerate(pages)]
-    head = " ".join(str(doc[k] or "") for k in ("number_symbol", "doc_type", "abstract", "issuer",
-                                                  "parent_issuer", "signer", "place"))
+    page_rows = [
+        {
+            "document_id": i + 1,
+            "number": n + 1,
+            "source": "ocr",
+            "text": body,
+            "mean_conf": 90.0,
+            "rotation": 0,
+            "skew": 0.0,
+            "dpi": 300.0,
+            "blank": False,
+        }
+        for n, body in enumerate(pages)
+    ]
+    head = " ".join(
+        str(doc[k] or "")
+        for k in ("number_symbol", "doc_type", "abstract", "issuer", "parent_issuer", "signer", "place")
+    )
     body = fold(head + "\n" + "\n".join(pages))
     issuer = fold(" ".join(str(doc[k] or "") for k in ("issuer", "parent_issuer")))
     return doc, page_rows, issuer, body
@@ -78,8 +113,10 @@ def build(archive: Archive, n: int) -> float:
     rng = random.Random(11)
     sqlite = archive.engine.dialect.name == "sqlite"
     index_sql = text(
-        "INSERT INTO search_index (rowid, issuer, body) VALUES (:id, :issuer, :body)" if sqlite else
-        "INSERT INTO search_index (document_id, issuer, body) VALUES (:id, :issuer, :body)")
+        "INSERT INTO search_index (rowid, issuer, body) VALUES (:id, :issuer, :body)"
+        if sqlite
+        else "INSERT INTO search_index (document_id, issuer, body) VALUES (:id, :issuer, :body)"
+    )
     for start in range(0, n, BATCH):
         docs, pages, index = [], [], []
         for i in range(start, min(n, start + BATCH)):
@@ -100,14 +137,18 @@ def build(archive: Archive, n: int) -> float:
 
 QUERIES: dict[str, list[dict[str, Any]]] = {
     "one common word": [{"query": w} for w in ("quyet", "ke hoach", "bao cao", "thong bao", "uy ban")],
-    "two words, tone marks typed": [{"query": q} for q in ("chuyển đổi số", "cải cách hành chính",
-                                                          "phòng chống dịch", "giáo dục đào tạo")],
+    "two words, tone marks typed": [
+        {"query": q} for q in ("chuyển đổi số", "cải cách hành chính", "phòng chống dịch", "giáo dục đào tạo")
+    ],
     "phrase": [{"query": f'"{q}"'} for q in ("chuyen doi so", "thu tuc hanh chinh", "ngan sach nha nuoc")],
     "rare word": [{"query": q} for q in ("covid", "biên giới", "lũ lụt", "khoáng sản")],
-    "filters only (type + year)": [{"query": "", "doc_type": t, "date_from": "2024-01-01",
-                                    "date_to": "2024-12-31"} for t in ("Kế hoạch", "Quyết định", "Báo cáo")],
-    "word + issuer": [{"query": "ke hoach", "issuer": i} for i in ("uy ban nhan dan", "so giao duc",
-                                                                    "so tai nguyen")],
+    "filters only (type + year)": [
+        {"query": "", "doc_type": t, "date_from": "2024-01-01", "date_to": "2024-12-31"}
+        for t in ("Kế hoạch", "Quyết định", "Báo cáo")
+    ],
+    "word + issuer": [
+        {"query": "ke hoach", "issuer": i} for i in ("uy ban nhan dan", "so giao duc", "so tai nguyen")
+    ],
     "number lookup": [{"query": "", "number": n} for n in ("15", "1518", "42")],
     "no match": [{"query": q} for q in ("xyzzyq", "khongcotu")],
 }
@@ -120,8 +161,9 @@ def time_queries(archive: Archive, repeats: int) -> dict[str, tuple[float, float
         for _ in range(repeats):
             for q in variants:
                 t = time.perf_counter()
-                found = records.search(archive, q["query"], **{k: v for k, v in q.items() if k != "query"},
-                                       limit=20)
+                found = records.search(
+                    archive, q["query"], **{k: v for k, v in q.items() if k != "query"}, limit=20
+                )
                 times.append((time.perf_counter() - t) * 1000)
                 hits += len(found)
         times.sort()
@@ -151,7 +193,9 @@ def reindex_rate(archive: Archive, sample: int) -> float | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--backend", default="sqlite,postgresql")
     parser.add_argument("--repeats", type=int, default=10)
@@ -184,13 +228,16 @@ def main() -> None:
     print("| query kind | " + " | ".join(f"{b} median | {b} p95" for b in backends) + " | hits |")
     print("|---|" + "---:|---:|" * len(backends) + "---:|")
     for kind in QUERIES:
-        cells = " | ".join(f"{results[b]['queries'][kind][0]:.1f} | {results[b]['queries'][kind][1]:.1f}"
-                           for b in backends)
+        cells = " | ".join(
+            f"{results[b]['queries'][kind][0]:.1f} | {results[b]['queries'][kind][1]:.1f}" for b in backends
+        )
         print(f"| {kind} | {cells} | {results[backends[0]]['queries'][kind][2]} |")
     print("\n| backend | build (s) | reindex without OCR (documents/s) |\n|---|---:|---:|")
     for b in backends:
         rate = results[b]["reindex_docs_per_s"]
-        print(f"| {b} | {results[b]['build_s']:.0f} | {f'{rate:.0f}' if rate else 'n/a (no OCR JSON sample)'} |")
+        print(
+            f"| {b} | {results[b]['build_s']:.0f} | {f'{rate:.0f}' if rate else 'n/a (no OCR JSON sample)'} |"
+        )
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "out" / "search_bench.json").write_text(json.dumps(results, indent=2))
 

@@ -236,7 +236,8 @@ def review_list(items: list[Any]) -> None:
         console.print(f"[bold]{item.doc_id:>6}[/]  {esc(item.source_name)}: {fields}")
 
 
-_REVIEW_HELP = "Enter: keep this value · type the right value · '-': no such field · 's': next document · 'q': quit"
+_REVIEW_HELP = ("Enter: keep this value · type the right value · '-': no such field · "
+                "'s': next document · 'q': quit")
 
 
 def review_session(archive: Any, items: list[Any], review: Any) -> None:

@@ -89,7 +89,7 @@ def test_edit_rejects_unknown_field_and_id(run, archived):
 
 
 def test_review_prompts_and_saves(run, archived):
-    a, b = archived
+    a, _b = archived
     listed = run("review", "--list")
     assert f"{a}" in listed.stdout and "signer" in listed.stdout
     # first document: fill the signer, clear the title; then quit
@@ -106,7 +106,7 @@ def test_reindex_if_needed_skips_current_documents(run, archived):
 
 
 def test_reindex_where_filters(run, archived):
-    a, b = archived
+    a, _b = archived
     summary = json.loads(run("reindex", "--where", "type=Kế hoạch", "--json").stdout)
     assert summary["seen"] == 1
     summary = json.loads(run("reindex", "--where", f"id={a}-{a}", "--json").stdout)

@@ -48,7 +48,8 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path: Path, backend
     assert db.current_revision(engine) == db.head_revision(engine)
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={
-            "include_name": lambda name, type_, parents: not (type_ == "table" and name.startswith("search_index")),
+            "include_name": lambda name, type_, parents: not (
+                type_ == "table" and name.startswith("search_index")),
         })
         assert compare_metadata(ctx, Base.metadata) == []
 

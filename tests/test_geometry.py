@@ -17,7 +17,6 @@ from digitize.ocr.preprocess import Geometry
 
 from .conftest import text_page_image
 
-
 _KEEP: list[pikepdf.Pdf] = []  # a page lives only as long as its Pdf
 
 

@@ -58,7 +58,8 @@ def check_tools(lang: str) -> None:
     """Refuse to start a batch that would fail on every file: name what is missing."""
     version = tesseract.version()
     if version is None:
-        raise MissingDependency("tesseract is not installed", advice=f"{_APT} tesseract-ocr tesseract-ocr-vie")
+        raise MissingDependency("tesseract is not installed",
+                                advice=f"{_APT} tesseract-ocr tesseract-ocr-vie")
     langs = set(tesseract.languages())
     for code in lang.split("+"):
         if code not in langs:

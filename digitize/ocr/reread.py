@@ -33,7 +33,7 @@ class RereadTask:
 def reread_region(task: RereadTask) -> list[Word]:
     """Words in the box, in the box's own pixel space (left/top relative to the box)."""
     g = task.geometry
-    pages = pdf2image.convert_from_path(str(task.pdf), dpi=g.rendered_dpi, first_page=task.number,
+    pages = pdf2image.convert_from_path(str(task.pdf), dpi=round(g.rendered_dpi), first_page=task.number,
                                         last_page=task.number, timeout=120)
     page = pages[0]
     if page.size != g.rendered_size:

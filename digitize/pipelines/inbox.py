@@ -268,10 +268,7 @@ class Watcher:
 
     def wait(self, waiting_files: bool, settle: float) -> None:
         """Sleep until something changes, a settling file may be ready, or a rescan is due."""
-        if self._observer is None:
-            timeout = self.poll or self.rescan
-        else:
-            timeout = self.rescan
+        timeout = self.poll or self.rescan if self._observer is None else self.rescan
         if waiting_files:
             timeout = min(timeout, max(settle, 1.0))
         self.changed.wait(timeout)

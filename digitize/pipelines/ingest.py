@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -155,8 +156,9 @@ def ingest(
                 yield _finish_front(archive, pending, in_flight, options, progress)
             item = _start(archive, path, options, executor, in_flight, pending, progress)
             pending.append(item)
-            while pending and isinstance(pending[0], IngestResult):
-                yield _emit(pending.popleft(), progress)
+            while pending and isinstance(front := pending[0], IngestResult):
+                pending.popleft()
+                yield _emit(front, progress)
         while pending:
             yield _finish_front(archive, pending, in_flight, options, progress)
     finally:
@@ -185,12 +187,12 @@ def _finish_front(
     options: IngestOptions, progress: Progress,
 ) -> IngestResult:
     item = pending.popleft()
-    if isinstance(item, _Job):
-        try:
-            item = _finish(archive, item, options, progress)
-        finally:
-            in_flight.discard(item.sha256 or "")
-    return _emit(item, progress)
+    if isinstance(item, IngestResult):
+        return _emit(item, progress)
+    try:
+        return _emit(_finish(archive, item, options, progress), progress)
+    finally:
+        in_flight.discard(item.result.sha256 or "")
 
 
 def _start(
@@ -272,7 +274,7 @@ def _submit_pages(
             deskew=not job.source.camera_photo, layer_text=info.layer_text,
         )
         job.futures[info.number] = future = executor.submit(process_page, task)
-        future.add_done_callback(lambda _, path=job.path: progress.page_done(path))
+        future.add_done_callback(partial(_page_finished, progress, job.path))
     job.layer_pages = textlayer.read_pages(job.source.work_pdf, layer_numbers)
     for number in layer_numbers - job.layer_pages.keys():  # pdftotext found nothing there
         info = job.source.pages[number - 1]
@@ -302,6 +304,10 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
     finally:
         _cleanup(job.work_dir, options)
     return _done(result, job.started)
+
+
+def _page_finished(progress: Progress, path: Path, _future: Future[PageResult]) -> None:
+    progress.page_done(path)
 
 
 def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[searchable.TextLayer]]:

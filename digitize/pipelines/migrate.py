@@ -40,11 +40,11 @@ def migrate(archive: Archive, target_url: str) -> MigrateReport:
     if target.url == source.url:
         raise ArchiveError(f"{target_url} is the store already in use")
     report = MigrateReport(target=target.url)
-    with tempfile.TemporaryDirectory(prefix="digitize-migrate-", dir=archive.settings.tmp_dir) as tmp:
-        with archive.session() as session:
-            for doc in repository.iter_documents(session):
-                for key, sha, _ in _expected(doc):
-                    _copy(source, target, key, sha, Path(tmp), report)
+    with (tempfile.TemporaryDirectory(prefix="digitize-migrate-", dir=archive.settings.tmp_dir) as tmp,
+          archive.session() as session):
+        for doc in repository.iter_documents(session):
+            for key, sha, _ in _expected(doc):
+                _copy(source, target, key, sha, Path(tmp), report)
     return report
 
 

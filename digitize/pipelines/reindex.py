@@ -37,8 +37,8 @@ from .ingest import (
     IngestOptions,
     IngestResult,
     Progress,
-    collect_files,
     Reread,
+    collect_files,
     index_for_search,
     ingest,
     read_metadata,
@@ -153,8 +153,7 @@ def _ids(archive: Archive, where: Where, after: int, if_needed: bool) -> Iterato
             rows = list(session.execute(stmt.order_by(Document.id).limit(_BATCH)))
         if not rows:
             return
-        for doc_id, version in rows:
-            yield doc_id, version
+        yield from rows
         last = rows[-1][0]
 
 

@@ -25,7 +25,9 @@ from .ingest import IngestOptions, ingest
 
 log = logging.getLogger(__name__)
 
-_OUR_KEYS = re.compile(r"^(originals/[0-9a-f]{2}/[0-9a-f]{64}\.\w+|pdf/[0-9a-f]{64}\.pdf|ocr/[0-9a-f]{64}\.json)$")
+_OUR_KEYS = re.compile(
+    r"^(originals/[0-9a-f]{2}/[0-9a-f]{64}\.\w+|pdf/[0-9a-f]{64}\.pdf|ocr/[0-9a-f]{64}\.json)$"
+)
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _include_name(name, type_, parent_names) -> bool:  # type: ignore[no-untyped-def]
+def _include_name(name, type_, parent_names) -> bool:
     # the full-text index is made by hand per dialect, outside the models
     return not (type_ == "table" and name and name.startswith("search_index"))
 
@@ -26,7 +26,7 @@ def run() -> None:
         _configure_and_run(connection)
 
 
-def _configure_and_run(connection) -> None:  # type: ignore[no-untyped-def]
+def _configure_and_run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
