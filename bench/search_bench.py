@@ -188,7 +188,7 @@ def reindex_rate(archive: Archive, sample: int) -> float | None:
             src = jsons[i % len(jsons)]
             store.put(key, src, sha256=sha256_of(src))
             conn.execute(text("UPDATE documents SET ocr_key = :k WHERE id = :i"), {"k": key, "i": i})
-    summary = reextract(archive, Where(id_from=1, id_to=sample), restart=True)
+    summary = reextract(archive, Where(id_from=1, id_to=sample), restart=True, jobs=2)
     return summary.rate
 
 

@@ -329,7 +329,7 @@ def stats(obj: Context, as_json: bool) -> None:
 @click.option("--import", "import_from", metavar="SOURCE",
               help="Take in a folder or s3://bucket/prefix of PDFs never processed by digitize.")
 @click.option("--restart", is_flag=True, help="Ignore the checkpoint of an interrupted reindex.")
-@click.option("-j", "--jobs", type=click.IntRange(0, 256), help="Parallel tesseracts for --reocr/--import.")
+@click.option("-j", "--jobs", type=click.IntRange(0, 256), help="Worker processes (default: all cores).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary.")
 @pass_ctx
 def reindex(obj: Context, if_needed: bool, reocr: bool, where_items: tuple[str, ...], import_from: str | None,
@@ -353,7 +353,7 @@ def reindex(obj: Context, if_needed: bool, reocr: bool, where_items: tuple[str, 
         sys.exit(int(ExitCode.FILES_FAILED if reporter.failed else ExitCode.OK))
     with render.CountingProgress("documents", quiet=obj.quiet or as_json) as progress:
         summary = pipeline.reextract(obj.archive, where, if_needed=if_needed, restart=restart,
-                                     on_document=progress.advance)
+                                     jobs=settings.effective_jobs, on_progress=progress.advance)
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     elif not obj.quiet or summary.failed:

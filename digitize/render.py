@@ -135,9 +135,9 @@ class CountingProgress:
         if self._progress is not None:
             self._progress.stop()
 
-    def advance(self, *_: object) -> None:
+    def advance(self, count: int = 1) -> None:
         if self._progress is not None:
-            self._progress.update(self._task, advance=1)
+            self._progress.update(self._task, advance=count)
 
 
 def show_document(record: dict[str, Any]) -> None:

@@ -154,8 +154,9 @@ def test_interrupted_reindex_resumes(run, page_pdf, monkeypatch):
         return real(archive, doc_id, tmp, summary)
 
     monkeypatch.setattr(reindex, "_reextract_one", flaky)
-    assert run("reindex").exit_code == ExitCode.INTERRUPTED
+    assert run("reindex", "--jobs", "1").exit_code == ExitCode.INTERRUPTED
     calls.clear()
     monkeypatch.setattr(reindex, "_reextract_one", real)
-    summary = json.loads(run("reindex", "--json").stdout)
-    assert summary["seen"] == 5  # the first 20 were checkpointed
+    summary = json.loads(run("reindex", "--json", "--jobs", "2").stdout)
+    assert summary["seen"] == 5  # the first batch of 20 was checkpointed
+    assert summary["unchanged"] + summary["updated"] == 5

@@ -36,5 +36,5 @@ def make_executor(jobs: int) -> Executor:
         return InlineExecutor()
     # forkserver: workers never inherit the parent's threads (progress bar) or DB handles
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["digitize.ocr.page"])
+    ctx.set_forkserver_preload(["digitize.ocr.page", "digitize.pipelines.reindex"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from ..errors import ConfigError, DigitizeError
 from ..records import PageOcr
 from ..storage import StorageError, open_store
 from .archive import Archive, current_actor
+from .executor import make_executor
 from .ingest import (
     PIPELINE_VERSION,
     SUPPORTED_SUFFIXES,
@@ -41,6 +43,7 @@ from .ingest import (
     collect_files,
     index_for_search,
     ingest,
+    metadata_of,
     read_metadata,
     rereads_from_json,
 )
@@ -105,6 +108,12 @@ class ReindexSummary:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
+    def merge(self, other: ReindexSummary) -> None:
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+        self.errors.extend(other.errors)
+
     @property
     def rate(self) -> float:
         return self.seen / self.seconds if self.seconds else 0.0
@@ -158,27 +167,65 @@ def _ids(archive: Archive, where: Where, after: int, if_needed: bool) -> Iterato
 
 
 def reextract(archive: Archive, where: Where, *, if_needed: bool = False, restart: bool = False,
-              on_document: Callable[[int], None] | None = None) -> ReindexSummary:
-    """Read every matching document's metadata again from its stored OCR JSON."""
+              jobs: int = 1, on_progress: Callable[[int], None] | None = None) -> ReindexSummary:
+    """Read every matching document's metadata again from its stored OCR JSON.
+
+    Batches of documents run in `jobs` worker processes (each with its own connection);
+    the checkpoint advances as batches finish in order, so an interrupted run resumes.
+    """
     summary = ReindexSummary()
     started = time.perf_counter()
     checkpoint = _Checkpoint(archive.settings.home, "extract" + where.key())
     after = 0 if (restart or if_needed) else checkpoint.load()
     if after:
         log.info("resuming the interrupted reindex after document %d", after)
-    with tempfile.TemporaryDirectory(prefix="digitize-reindex-", dir=archive.settings.tmp_dir) as tmp:
-        for n, (doc_id, version) in enumerate(_ids(archive, where, after, if_needed), start=1):
-            summary.seen += 1
-            if if_needed and not _needs(version):
-                summary.skipped += 1
-            else:
-                _reextract_one(archive, doc_id, Path(tmp), summary)
-            if not if_needed and n % 20 == 0:
-                checkpoint.save(doc_id)
-            if on_document:
-                on_document(doc_id)
+    batches: list[list[int]] = [[]]
+    for doc_id, version in _ids(archive, where, after, if_needed):
+        summary.seen += 1
+        if if_needed and not _needs(version):
+            summary.skipped += 1
+            continue
+        if len(batches[-1]) >= _WORK_BATCH:
+            batches.append([])
+        batches[-1].append(doc_id)
+    batches = [b for b in batches if b]
+    if on_progress and summary.skipped:
+        on_progress(summary.skipped)
+    pool = make_executor(jobs) if jobs > 1 and len(batches) > 1 else None
+    try:
+        parts = (pool.map(_batch_in_worker, repeat(archive.settings), batches) if pool
+                 else (_reextract_batch(archive, batch) for batch in batches))
+        for batch, part in zip(batches, parts, strict=True):
+            summary.merge(part)
+            if not if_needed:
+                checkpoint.save(batch[-1])
+            if on_progress:
+                on_progress(len(batch))
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
     checkpoint.clear()
     summary.seconds = time.perf_counter() - started
+    return summary
+
+
+_WORK_BATCH = 20
+_worker_archive: Archive | None = None
+
+
+def _batch_in_worker(settings: Any, ids: list[int]) -> ReindexSummary:
+    """In a worker process: one Archive (engine, store) per process, reused across batches."""
+    global _worker_archive
+    if _worker_archive is None or _worker_archive.settings != settings:
+        _worker_archive = Archive(settings)
+    return _reextract_batch(_worker_archive, ids)
+
+
+def _reextract_batch(archive: Archive, ids: list[int]) -> ReindexSummary:
+    summary = ReindexSummary()
+    with tempfile.TemporaryDirectory(prefix="digitize-reindex-", dir=archive.settings.tmp_dir) as tmp:
+        for doc_id in ids:
+            _reextract_one(archive, doc_id, Path(tmp), summary)
     return summary
 
 
@@ -201,8 +248,6 @@ def _reextract_one(archive: Archive, doc_id: int, tmp: Path, summary: ReindexSum
             metadata = read_metadata(pages, rereads, doc.source_name)
             changed = repository.apply_metadata(doc, metadata, review_threshold=settings.review_threshold)
             doc.pipeline_version = PIPELINE_VERSION
-            from .ingest import metadata_of
-
             index_for_search(session, doc.id, metadata_of(doc), pages)
             if changed:
                 session.add(Event(document_id=doc.id, actor=current_actor(), action="reindex",
