@@ -127,3 +127,12 @@ def test_one_bad_file_does_not_stop_the_batch(run, tmp_path, page_pdf):
     assert result.exit_code == ExitCode.FILES_FAILED
     rows = json_lines(result.stdout)
     assert [r["status"] for r in rows] == ["failed", "ingested"]
+
+
+def test_huge_page_is_refused_before_rendering(run, tmp_path):
+    path = tmp_path / "poster.pdf"
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(14400, 14400))  # 200 x 200 inches
+    pdf.save(path)
+    row = _ingest_one(run, path)
+    assert "MP" in row["error"] and "max_megapixels" in row["error"]
