@@ -10,6 +10,7 @@ confidence so that a clerk reviews it. With no digit at all the date stays None.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,6 +59,11 @@ def _part_words(seg: Segment) -> dict[str, list[Word]]:
     return parts
 
 
+def _debris(text: str) -> bool:
+    """No digit and no real letter: a speck ("ˆ", "|") read off the paper."""
+    return not any(c.isdigit() or unicodedata.category(c) in ("Lu", "Ll") for c in text)
+
+
 def _conf(words: list[Word]) -> float:
     return min((100.0 if w.conf < 0 else w.conf for w in words), default=0.0)
 
@@ -92,7 +98,8 @@ def read_date_segment(seg: Segment, stamp: StampTime | None, today: date) -> Dat
     if line is None:
         return None
     parts = _part_words(seg)
-    place_conf = _conf(parts["place"]) if parts["place"] else 0.0
+    place_words = [w for w in parts["place"] if not _debris(w.text)]
+    place_conf = _conf(place_words) if place_words else 0.0
     year, y_clean = read_int(line.year_raw, 1945, today.year)
     month, m_clean = read_int(line.month_raw, 1, 12)
     if year is None or month is None:

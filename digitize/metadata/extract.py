@@ -11,40 +11,48 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import date
+
+from rapidfuzz import fuzz
 
 from digitize.metadata import dates
 from digitize.metadata.consensus import DocumentLexicon
-from digitize.metadata.header import Header, find_header
+from digitize.metadata.header import Header, find_header, urgency_mark
 from digitize.metadata.layout import Segment, looks_like_stamp, segments_of, trust
+from digitize.metadata.names import restore_name
+from digitize.metadata.phrases import ADMIN_PHRASES
 from digitize.metadata.signer import SignerBlock, find_signer
 from digitize.metadata.stamps import StampTime, best_stamp_time, find_stamp_times
 from digitize.metadata.text import (
     fold,
     has_vietnamese_marks,
     implausible_words,
-    is_upper_text,
     squash_spaces,
     unknown_words,
 )
 from digitize.metadata.vn_admin import (
     CAPS_PHRASES,
     CONG_VAN,
+    LOCALITIES,
     PROVINCES,
-    URGENCY,
+    SURNAMES,
+    UNMARKED_NAME_SYLLABLES,
+    CapsEvidence,
     NumberSymbol,
+    agency_groups_known,
     canonical_place,
-    caps_check,
     delegation_of,
     deputy_title,
     doubtful_name_words,
+    group_agencies,
     initials,
     normalise_title_line,
     parse_number_symbol,
-    restore_caps,
-    split_agencies,
+    read_caps,
     symbol_type,
+    upper_caps_line,
 )
 from digitize.records import METADATA_FIELDS, FieldValue, Metadata, PageOcr
 
@@ -58,6 +66,16 @@ INFERRED = 0.45
 COIN_TOSS = 0.75
 # Floor for a number glued to a symbol that the type-code table confirms.
 GLUED_VALIDATED = 0.72
+# Ceiling for a deputy title implied by "KT." whose broken line OCR debris confirms.
+TRACED = 0.8
+# Line heights of empty page under the number (and V/v) that suggest an unread mark.
+EMPTY_BAND = 4.5
+# Multiplier for a title line snapped to the nearest known position.
+SNAPPED = 0.9
+# Floor for a symbol whose type code and agency groups the tables all confirm.
+CHECKED_SYMBOL = 0.85
+# Ceiling for a symbol whose letter was replaced by the look-alike the issuer calls for.
+GUESSED_LETTER = 0.75
 # Multipliers: a text that needed mark repairs, and per word the document spells otherwise.
 REPAIRED = 0.9
 DOUBTFUL = 0.7
@@ -89,7 +107,12 @@ class _Reader:
         self.lexicon = DocumentLexicon(
             (s.text for segs in self.segs.values() for s in segs if not looks_like_stamp(s)),
             known=PROVINCES,
+            phrases=ADMIN_PHRASES,
         )
+        self.caps_words = _caps_words(
+            s.text for segs in self.segs.values() for s in segs if not looks_like_stamp(s)
+        )
+        self.evidence = CapsEvidence(self.caps_words, self.lexicon.pairs)
         self.fields: dict[str, FieldValue] = {}
         self.header: Header | None = None
         self.stamp: StampTime | None = None
@@ -149,28 +172,39 @@ class _Reader:
         lines = self.header.agency_lines
         if not lines:
             return
-        printed = [_clean_caps(s.text) for s in lines]
-        texts, repairs = zip(*(restore_caps(t) for t in printed), strict=True)
-        units = split_agencies(list(texts))
-        if not units:
-            return
-        checks = [caps_check(t) for t in printed]
-        known = all(k for k, _ in checks)  # every word a known header phrase
-        ocr_trust = 1.0 if known else trust(_min_conf(lines))
-        base = 0.97 if self._source() == "text-layer" else 0.92 * ocr_trust
-        if any(a for _, a in checks):
-            base *= COIN_TOSS  # "UY" could be printed ỦY or UỶ
-        base *= _caps_doubt(" ".join(texts))
-        if sum(repairs) > 2:
-            base *= 0.95
         src = self._source()
-        self.fields["issuer"] = _field(units[-1], base, src)
-        parent = units[-2] if len(units) > 1 else None
-        self.fields["parent_issuer"] = FieldValue(parent, round(base * 0.95, 3), src)  # type: ignore[arg-type]
+        layer = src == "text-layer"
+        readings = [read_caps(upper_caps_line(_clean_caps(s.text)), self.evidence) for s in lines]
+        names: list[tuple[str, float]] = []
+        for unit in group_agencies([r.text for r in readings]):
+            tokens = [t for i in unit for t in readings[i].tokens]
+            covered = [c for i in unit for c in readings[i].covered]
+            tokens, covered = _drop_stray_dashes(tokens, covered)
+            tokens, respelled = self.lexicon.repair_caps(tokens, covered)
+            text = " ".join(tokens)
+            known = all(readings[i].unknown == 0 for i in unit)  # every word a known phrase
+            ocr_trust = 1.0 if known else trust(_min_conf([lines[i] for i in unit]))
+            conf = 0.97 if layer else 0.92 * ocr_trust
+            if any(readings[i].ambiguous for i in unit):
+                conf *= COIN_TOSS  # "UY" could be printed ỦY or UỶ
+            conf *= _caps_doubt(text)
+            if sum(readings[i].changed for i in unit) + respelled > 2:
+                conf *= 0.95
+            if respelled:
+                conf *= REPAIRED
+            names.append((text, conf))
+        if not names:
+            return
+        issuer, conf = names[-1]
+        self.fields["issuer"] = _field(issuer, conf, src)
+        parent = names[-2] if len(names) > 1 else (None, conf)
+        self.fields["parent_issuer"] = FieldValue(parent[0], round(min(parent[1], 1.0) * 0.95, 3), src)  # type: ignore[arg-type]
 
     def _agency_hints(self) -> tuple[str, ...]:
+        """Issuer initials, then the abbreviations with Đ the document prints ("HĐND")."""
         names = [self.fields[k].value for k in ("issuer", "parent_issuer") if k in self.fields]
-        return tuple(initials(n) for n in names if n)
+        printed = [w for w in self.caps_words if "Đ" in w and re.fullmatch(r"[A-ZĐ]{2,8}", w)]
+        return tuple(initials(n) for n in names if n) + tuple(printed)
 
     # -- số và ký hiệu --------------------------------------------------------------
 
@@ -200,13 +234,20 @@ class _Reader:
         sym_conf = 0.97 if layer else 0.95 * trust(_word_min(sym_words))
         if ns.repaired:
             num_conf = min(num_conf, 0.35)
+        if ns.symbol_guessed:
+            sym_conf = min(sym_conf, GUESSED_LETTER)
         if ns.number and len(ns.number) > 5:
             num_conf *= 0.5
         code_type = symbol_type(ns.symbol)
         if (code_type and hint and code_type != hint) or (hint and not code_type):
             sym_conf *= 0.6  # the heading names a type the symbol does not carry
+        validated = self._symbol_validated(code_type, hint)
+        if validated and not ns.symbol_guessed and agency_groups_known(ns.symbol, self._agency_hints()):
+            # the type code matches the heading and every agency group is the issuer's
+            # initials or a known abbreviation: the tables vouch for what OCR scored low
+            sym_conf = max(sym_conf, CHECKED_SYMBOL)
         glued = len(num_words) == 1 and num_words[0] in sym_words
-        if glued and not ns.repaired and self._symbol_validated(code_type, hint):
+        if glued and not ns.repaired and validated:
             # Tesseract scores long "612/QĐ-UBND" tokens low even when right; a clean
             # number on a symbol the type table confirms is better evidence than that.
             num_conf, sym_conf = max(num_conf, GLUED_VALIDATED), max(sym_conf, GLUED_VALIDATED)
@@ -277,14 +318,33 @@ class _Reader:
         if src == "text-layer":
             self.fields["abstract"] = _field(text.strip(), 0.96, src)
             return
+        text = _strip_debris(text)
+        read_text = text
         text, repaired = self.lexicon.repair(text)
+        text = self._repair_references(text)
         words = [w for s in lines for w in s.words]
         if words and _is_lead_in(words[0].text):
             words = words[2:] if _is_lead_in(" ".join(w.text for w in words[:2])) else words[1:]
-        confs = [100.0 if w.conf < 0 else w.conf for w in words]
+        # debris and the frame of the line say nothing about its words
+        confs = [100.0 if w.conf < 0 else w.conf for w in words if any(c.isalnum() for c in w.text)]
         conf = _prose_confidence(text, confs) * (REPAIRED if repaired else 1.0)
-        conf *= DOUBTFUL ** len(self.lexicon.doubtful(text))
+        conf *= DOUBTFUL ** len(self.lexicon.doubtful(text, source=read_text))
         self.fields["abstract"] = _field(text.strip(), conf, src)
+
+    def _repair_references(self, text: str) -> str:
+        """Number-symbols quoted in the abstract ("Công văn số 864/HDND-VHXH") get the
+        Đ the issuer and the document's own abbreviations call for, nothing else."""
+        hints = self._agency_hints()
+
+        def fix(m: re.Match[str]) -> str:
+            ns = parse_number_symbol(m.group(), agency_hints=hints)
+            if ns is None or ns.number_symbol is None or ns.symbol_guessed:
+                return m.group()
+            fixed = ns.number_symbol
+            same = fold(fixed) == fold(m.group()) and len(fixed) == len(m.group())
+            return fixed if same else m.group()
+
+        return _REFERENCE.sub(fix, text)
 
     # -- urgency and language -------------------------------------------------------
 
@@ -292,14 +352,30 @@ class _Reader:
         assert self.header is not None
         page = self.header.page
         for seg in self.segs[page.number]:
-            if seg.top > 0.6 * page.height or not is_upper_text(seg.text):
+            if seg.top > 0.6 * page.height:
                 continue
-            core = fold(re.sub(r"[^\w\s]", " ", seg.text)).split()
-            for mark in URGENCY:
-                if " ".join(core) == fold(mark):
-                    self.fields["urgency"] = _field(mark, 0.9 * trust(seg.min_conf), self._source())
-                    return
-        self.fields["urgency"] = FieldValue(None, 0.75, self._source())  # type: ignore[arg-type]
+            mark = urgency_mark(seg)
+            if mark is not None:
+                # the frame around a mark reads as "[" or "|": only the letters count
+                conf = _word_min([w for w in seg.words if any(c.isalpha() for c in w.text)])
+                self.fields["urgency"] = _field(mark, 0.9 * trust(conf), self._source())
+                return
+        # "None, read": unless a wide empty band sits under the number, where a boxed or
+        # stamped mark OCR could not read would be ("KHẨN" in a frame).
+        conf = 0.3 if self._blank_under_number() else 0.75
+        self.fields["urgency"] = FieldValue(None, conf, self._source())  # type: ignore[arg-type]
+
+    def _blank_under_number(self) -> bool:
+        assert self.header is not None
+        header = self.header
+        above = [*header.so_line, *header.vv_lines]
+        if not above or header.page.source == "text-layer":
+            return False
+        floor = max(s.bottom for s in above)
+        below = [s for s in self.segs[header.page.number] if s.top > floor and len(s.text.strip()) > 1]
+        if not below:
+            return False
+        return min(s.top for s in below) - floor > EMPTY_BAND * header.line_height
 
     def _read_language(self) -> None:
         words = [w.text for p in self.pages for w in p.words if w.text.isalpha()]
@@ -321,27 +397,53 @@ class _Reader:
     def _signer_fields(self, block: SignerBlock, src: str) -> None:
         layer = src == "text-layer"
         if block.titles:
-            lines = [normalise_title_line(_clean_caps(s.text)) for s in block.titles]
-            title = " ".join(t for t, _ in lines)
-            conf = 0.96 if layer else 0.9 * trust(_min_conf(block.titles))
-            if block.noise or _deputy_without_kt([t for t, _ in lines]):
-                conf = min(conf, 0.4)  # a title line was lost (seal, signature over it)
-            if delegation_of(lines[-1][0]) not in (None, "Q."):
-                # "KT. CHỦ TỊCH" alone: the signer's own title line was not read
-                deputy = deputy_title(lines[-1][0])
-                title = f"{title} {deputy}" if deputy else title
-                conf = min(conf, INFERRED if deputy else 0.3)
-            self.fields["signer_title"] = _field(title, conf, src)
+            self._signer_title(block, layer, src)
         if block.name is not None and block.name_text:
             conf = 0.95 if layer else 0.9 * trust(block.name.min_conf)
-            name = block.name_text
+            reading = restore_name(block.name_text, unmarked_ok=UNMARKED_NAME_SYLLABLES, surnames=SURNAMES)
+            name = reading.text
+            if not layer:
+                conf = min(conf, reading.ceiling)
             if block.surname_fixed or implausible_words(name) or unknown_words(name):
                 conf = min(conf, 0.45)
-            if doubtful_name_words(block.name_text):
+            if doubtful_name_words(name):
                 conf = min(conf, 0.5)
             if not block.titles:
                 conf *= 0.85
-            self.fields["signer"] = _field(block.name_text, conf, src)
+            self.fields["signer"] = _field(name, conf, src)
+
+    def _signer_title(self, block: SignerBlock, layer: bool, src: str) -> None:
+        read = [
+            normalise_title_line(upper_caps_line(_clean_caps(s.text)), self.evidence) for s in block.titles
+        ]
+        lines = [t.text for t in read]
+        for i in range(1, len(read)):
+            deputy = deputy_title(lines[i - 1]) if delegation_of(lines[i - 1]) == "KT." else None
+            if read[i].coin_toss and deputy and fold(deputy) == fold(lines[i]):
+                # "THU TRUONG" under "KT. BỘ TRƯỞNG" is THỨ TRƯỞNG, not THỦ TRƯỞNG
+                lines[i], read[i] = deputy, read[i]._replace(coin_toss=False)
+        conf = 0.96 if layer else 0.9 * trust(_min_conf(block.titles))
+        if any(t.coin_toss for t in read):
+            conf *= COIN_TOSS  # "UY BAN" could be printed ỦY or UỶ, and nothing else says which
+        if any(t.snapped for t in read):
+            conf *= SNAPPED
+        if any(t.unknown for t in read):
+            conf = min(conf, 0.5)  # words that belong to no title or agency name
+        if block.noise or _deputy_without_kt(lines):
+            conf = min(conf, 0.4)  # a title line was lost (seal, signature over it)
+        deputy = _lost_deputy_mark(lines)
+        if deputy is not None:
+            # "KT. GIÁM ĐỐC" then "GIÁM ĐỐC": one signing for another is a deputy ("PHÓ" lost)
+            lines[-1] = deputy
+            conf = min(conf, INFERRED)
+        title = " ".join(lines)
+        if delegation_of(lines[-1]) not in (None, "Q."):
+            # "KT. CHỦ TỊCH" alone: the signer's own title line was not read
+            deputy = deputy_title(lines[-1])
+            title = f"{title} {deputy}" if deputy else title
+            seen = deputy is not None and _traces_of(deputy, block.between)
+            conf = min(conf, TRACED if seen else INFERRED if deputy else 0.3)
+        self.fields["signer_title"] = _field(title, conf, src)
 
     # -- file name fallback -----------------------------------------------------------
 
@@ -362,6 +464,16 @@ class _Reader:
 # --- helpers -------------------------------------------------------------------------
 
 
+def _caps_words(texts: Iterable[str]) -> Counter[str]:
+    """Capital words (two letters or more) the document prints, as printed."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for word in re.findall(r"[^\W\d_]{2,}", text):
+            if word.isupper():
+                counts[word] += 1
+    return counts
+
+
 def _clean_caps(text: str) -> str:
     """Trim OCR debris around a caps line; a trailing '-' continues on the next line."""
     return squash_spaces(text).lstrip(" -_.,;:|'`~—").rstrip(" _.,;:|'`~—")
@@ -374,6 +486,43 @@ def _deputy_without_kt(lines: list[str]) -> bool:
         if deputy and (i == 0 or delegation_of(lines[i - 1]) != "KT."):
             return True
     return False
+
+
+def _traces_of(title: str, debris: list[Segment]) -> bool:
+    """True when OCR debris under the delegation line spells most of `title` ("THƯ TRƯ
+    ỞN G" for "THỨ TRƯỞNG"): the line is there, broken by the seal or signature."""
+    if not debris:
+        return False
+    rows = sorted(debris, key=lambda s: (round(s.center_y / max(s.height, 1.0)), s.left))
+    text = "".join(fold(s.text) for s in rows).replace(" ", "")
+    key = fold(title).replace(" ", "")
+    return len(text) >= 0.6 * len(key) and fuzz.partial_ratio(key, text) >= 80
+
+
+def _drop_stray_dashes(tokens: list[str], covered: list[bool]) -> tuple[list[str], list[bool]]:
+    """Drop "-" tokens that join nothing in an agency name: at its end, or before a
+    locality ("ỦY BAN NHÂN DÂN -" / "TỈNH KHÁNH HÒA": a speck or the rule read as a
+    dash). "PHÒNG TÀI CHÍNH - KẾ HOẠCH" keeps its own."""
+    keep = []
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        stray = tok in ("-", "–", "—") and (nxt is None or fold(nxt).rstrip(".") in _LOCALITY_WORDS)
+        keep.append(not stray)
+    return [t for t, k in zip(tokens, keep, strict=True) if k], [
+        c for c, k in zip(covered, keep, strict=True) if k
+    ]
+
+
+_LOCALITY_WORDS = frozenset(fold(x).split()[0].rstrip(".") for x in LOCALITIES)
+
+
+def _lost_deputy_mark(lines: list[str]) -> str | None:
+    """The deputy title when a "KT. X" line is followed by X itself (its "PHÓ" unread)."""
+    if len(lines) < 2 or delegation_of(lines[-2]) != "KT.":
+        return None
+    deputy = deputy_title(lines[-2])
+    head = squash_spaces(lines[-2].split(None, 1)[1]) if " " in lines[-2] else ""
+    return deputy if deputy and lines[-1] == head else None
 
 
 def _caps_doubt(text: str) -> float:
@@ -398,8 +547,10 @@ def _word_min(words: list) -> float:
 
 def _split_so_words(words: list) -> tuple[list, list]:
     """Words of a "Số:" line: (number words, symbol words); the "Số:" word dropped."""
-    if words and fold(words[0].text).rstrip(":;.") in ("so", "s6", "s0", "so:"):
-        words = words[1:]
+    for i, w in enumerate(words[:3]):
+        if re.sub(r"[\W_]", "", fold(w.text)) in ("so", "s6", "s0"):
+            words = words[i + 1 :]  # "Số:", and any speck before it ("_ =Số:")
+            break
     for i, w in enumerate(words):
         if "/" in w.text or "⁄" in w.text:
             if re.match(r"^\d", w.text):
@@ -411,7 +562,7 @@ def _split_so_words(words: list) -> tuple[list, list]:
 _FILENAME_NUMBER = re.compile(
     r"(?<!\d)(\d{1,5})[ _]*[/_-]?[ _]*([A-ZĐ][A-Za-zĐđ]{1,5}(?:[-_][A-ZĐ][A-Za-zĐđ]{1,9})+)"
 )
-_VV_PREFIX = re.compile(r"^\W{0,2}(?:[Vv]\s*[/.,|l1]\s*[vV]|[Vv]/|[Vv][Vv])\s*[.:,]?\s*")
+_VV_PREFIX = re.compile(r"^\W{0,2}(?:[Vv]\s*[/.,|l1]\s*[vV]|[Vv]/|[Vv][VvWw](?!\w))\s*[.:,]?\s*")
 _VE_VIEC = re.compile(r"^\W{0,2}v\w{0,2}\s*viec\b\s*")
 
 
@@ -428,6 +579,22 @@ def _fix_ve_viec(text: str) -> str:
     if m:
         return "Về việc " + text[m.end() :].strip()
     return text
+
+
+_REFERENCE = re.compile(r"(?<![\w/])\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-Za-zĐđ]*(?:[-/][A-ZĐ][A-Za-zĐđ0-9]*)+")
+# OCR debris: stray quotes, bars and dots standing alone between words (and, at the
+# end of the text, commas and dashes too).
+_DEBRIS = re.compile(r"^[\'`‘’\"“”|_~^*.]{1,3}$")
+_TRAILING_DEBRIS = re.compile(r"^[\'`‘’\"“”|_~^*.,;:\-—]{1,3}$")
+
+
+def _strip_debris(text: str) -> str:
+    """The text without tokens of OCR debris ("ngày . 16/6/2002", "năm 2020 '"), nor a
+    stray mark glued to its first word ("'Tổ chức")."""
+    tokens = [t for t in text.split() if not _DEBRIS.match(t)]
+    while tokens and _TRAILING_DEBRIS.match(tokens[-1]):
+        tokens.pop()
+    return " ".join(tokens).lstrip("'`‘’|_~^*.,;:")
 
 
 def _is_lead_in(text: str) -> bool:

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from digitize.metadata.layout import Segment, looks_like_stamp, median_height, split_at
 from digitize.metadata.text import fold, is_upper_text
-from digitize.metadata.vn_admin import match_type_name, split_date_line, strip_so_prefix
+from digitize.metadata.vn_admin import URGENCY, match_type_name, split_date_line, strip_so_prefix
 from digitize.records import PageOcr
 
 NATIONAL_MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "dang cong san viet nam")
@@ -97,7 +97,7 @@ def is_so_line(seg: Segment) -> bool:
     return bool(re.match(r"\s*[\d/⁄]", rest)) or (colon and not re.match(r"\s*[a-zđ]", rest))
 
 
-_VV = re.compile(r"^\W{0,2}(?:v\s*[/.,|l1]\s*v|v/|vv\b|ve viec)")
+_VV = re.compile(r"^\W{0,2}(?:v\s*[/.,|l1]\s*v|v/|v[vw]\b|ve viec)")  # "VW": the slash ran into the v
 
 
 def is_vv_line(seg: Segment) -> bool:
@@ -179,16 +179,37 @@ def _is_agency_text(seg: Segment) -> bool:
     return letters >= 2 and is_upper_text(seg.text, threshold=0.7)
 
 
+def urgency_mark(seg: Segment) -> str | None:
+    """The urgency mark a line holds alone ("KHẨN", "HỎA TỐC", "THƯỢNG KHẨN"), or None."""
+    if not is_upper_text(seg.text):
+        return None
+    core = " ".join(fold(re.sub(r"[^\w\s]", " ", seg.text)).split())
+    return _URGENCY_BY_FOLD.get(core)
+
+
+def is_urgency_line(seg: Segment) -> bool:
+    return urgency_mark(seg) is not None
+
+
+_URGENCY_BY_FOLD = {fold(m): m for m in URGENCY}
+
+
 def _vv_block(so: Segment, below: list[Segment], h: float) -> list[Segment]:
+    """The V/v lines under "Số:": they keep their own line spacing; an urgency mark,
+    a type heading or "Kính gửi" under them is not part of the abstract."""
     if not below or not is_vv_line(below[0]) or below[0].top - so.bottom > 4 * h:
         return []
     block = [below[0]]
+    ref_gap: float | None = None
     for seg in below[1:]:
-        if seg.top - block[-1].bottom > 1.5 * h or _stop_word(seg):
+        gap = seg.top - block[-1].bottom
+        limit = 1.5 * h if ref_gap is None else min(1.5 * h, max(2.2 * ref_gap, 0.6 * h))
+        if gap > limit or _stop_word(seg) or is_urgency_line(seg):
             break
         if is_upper_text(seg.text) and match_type_name(seg.text):
             break
         block.append(seg)
+        ref_gap = gap if ref_gap is None else max(ref_gap, gap)
     return block
 
 

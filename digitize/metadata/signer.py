@@ -26,10 +26,6 @@ RIGHT_SIDE = 0.38
 NAME_REACH = 16
 
 
-# The two commonest middle names, as OCR prints them without their marks.
-_MIDDLE_NAMES = {"Van": "Văn", "Thi": "Thị"}
-
-
 @dataclass(slots=True)
 class SignerBlock:
     """The title lines and name line found for the signer."""
@@ -39,6 +35,7 @@ class SignerBlock:
     surname_fixed: bool = False
     name_text: str | None = None
     noise: int = 0  # unreadable segments among the title lines (a line OCR lost)
+    between: list[Segment] = field(default_factory=list)  # debris between titles and name
 
 
 def _right_side(segs: list[Segment], width: int) -> list[Segment]:
@@ -51,8 +48,11 @@ def _is_title(seg: Segment) -> bool:
 
 def name_of(seg: Segment) -> tuple[str, bool] | None:
     """The personal name a segment holds, surname repaired; (name, weak) where weak means
-    letters had to be guessed (a fuzzy surname, a middle name restored by convention)."""
-    text = seg.text.strip(" .")
+    letters had to be guessed (a fuzzy surname). Marks of the other names are restored
+    later (`digitize.metadata.names`)."""
+    # a seal's edge or the signature reads as "|", "'" or "_" around the name
+    text = " ".join(t for t in seg.text.split() if not re.fullmatch(r"[|'`‘’_~.,:;!]+", t))
+    text = text.strip(" .|'`‘’_~")
     if re.search(r"[\d:;,()/\-–]", text) or is_upper_text(text, threshold=0.95):
         return None
     words = text.split()
@@ -66,8 +66,7 @@ def name_of(seg: Segment) -> tuple[str, bool] | None:
             return None
         return " ".join(words), True
     fixed, how = surname
-    middle = [_MIDDLE_NAMES.get(w, w) for w in words[1:-1]]
-    return " ".join([fixed, *middle, words[-1]]), how == "fuzzy" or middle != words[1:-1]
+    return " ".join([fixed, *words[1:]]), how == "fuzzy"
 
 
 def _title_cluster(titles: list[Segment], h: float) -> list[Segment]:
@@ -103,4 +102,7 @@ def find_signer(segs: list[Segment], width: int) -> SignerBlock | None:
                 break
     if not titles and block.name is None:
         return None
+    if titles and block.name is not None:
+        low, high = titles[-1].bottom - 0.3 * h, block.name.top
+        block.between = [s for s in side if low < s.top and s.bottom < high and s not in titles]
     return block

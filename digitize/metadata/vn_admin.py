@@ -9,8 +9,11 @@ word boxes.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from digitize.metadata.text import (
     best_match,
@@ -168,52 +171,171 @@ CAPS_PHRASES = _caps_phrases()
 _MAX_PHRASE = max(len(k.split()) for k in CAPS_PHRASES)
 
 
-def _caps_pass(text: str) -> tuple[list[str], int, int, int]:
-    """Tokens with known phrases restored, words changed, tokens no phrase covered, and
-    restorations that had to choose between equally likely forms (ỦY / UỶ)."""
-    tokens = text.split()
+# One-word phrases that name their own context (a locality, an agency head, a title):
+# OCR's mark slips on them are repaired ("TĨNH" -> "TỈNH") unless the document spells
+# the word's neighbourhood as OCR read it ("HUYỆN GIA VIỄN" with "Gia Viễn" in the date
+# line is no "VIỆN"). Other one-word entries ("ĐỒNG", "CÔNG") stand for many words: a
+# marked syllable OCR read there is kept, since "ĐÔNG ANH" is as likely as "ĐỒNG ANH".
+_STRONG_SINGLE = frozenset(
+    fold(w) for w in (*AGENCY_HEADS, *LOCALITIES, *TITLE_WORDS, *URGENCY) if len(w.split()) == 1
+)
+# Words of the known phrases, for splitting glued tokens ("NHANDAN" -> "NHAN DAN").
+_PHRASE_WORDS = frozenset(w for key in CAPS_PHRASES for w in key.split())
+
+
+@dataclass(slots=True, frozen=True)
+class CapsEvidence:
+    """What the rest of the document says about spellings: its capital words as
+    printed, and its lowercased word pairs (a line's own pairs are counted once)."""
+
+    words: Mapping[str, int]
+    pairs: Mapping[str, int]
+
+
+_NO_EVIDENCE = CapsEvidence({}, {})
+
+
+@dataclass(slots=True)
+class CapsReading:
+    """A capitals line read against the known header phrases."""
+
+    tokens: list[str]
+    covered: list[bool]  # token belongs to a known phrase
+    changed: int = 0  # words whose marks were restored
+    unknown: int = 0  # tokens with letters no phrase covered
+    ambiguous: int = 0  # restorations that chose between equally likely forms (ỦY / UỶ)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+def _form_score(form: str, prefer: Mapping[str, int]) -> int:
+    """How often the document itself prints the words of `form` (its own spelling)."""
+    return sum(prefer.get(w, 0) for w in form.split())
+
+
+def _outvoted(printed: str, other: str, words: Mapping[str, int]) -> bool:
+    """True when the document prints the words where `other` differs from `printed`
+    more often than it prints those of `printed` (this occurrence not counted)."""
+    mine = [w for w in printed.split() if w not in other.split()]
+    theirs = [w for w in other.split() if w not in printed.split()]
+    return sum(words.get(w, 0) for w in theirs) > sum(max(words.get(w, 0) - 1, 0) for w in mine)
+
+
+def _neighbour_support(tokens: list[str], i: int, word: str, pairs: Mapping[str, int], own: int) -> int:
+    """How often the document pairs `word` with the token's neighbours (minus `own`,
+    the line's own count of them)."""
+    before = tokens[i - 1] if i else None
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    total = 0
+    for a, b in ((before, word), (word, after)):
+        if a and b:
+            total += max(pairs.get(f"{a} {b}".lower().strip(",;:"), 0) - own, 0)
+    return total
+
+
+def _split_glued(tokens: list[str]) -> list[str]:
+    """Split capital tokens OCR glued together when both halves are phrase words."""
+    from digitize.metadata.syllables import known_syllable
+
     out: list[str] = []
-    changed = unknown = ambiguous = 0
+    for tok in tokens:
+        key = fold(tok)
+        glued = len(tok) >= 5 and tok.isalpha() and tok.isupper()
+        if glued and key not in _PHRASE_WORDS and not known_syllable(tok):
+            halves = [(key[:k], key[k:]) for k in range(2, len(tok) - 1)]
+            cuts = [len(a) for a, b in halves if a in _PHRASE_WORDS and b in _PHRASE_WORDS]
+            if len(cuts) == 1:
+                out += [tok[: cuts[0]], tok[cuts[0] :]]
+                continue
+        out.append(tok)
+    return out
+
+
+def read_caps(text: str, evidence: CapsEvidence | None = None) -> CapsReading:
+    """Restore known header phrases in a line of capitals; see `restore_caps`."""
+    from digitize.metadata.syllables import known_syllable
+
+    ev = evidence or _NO_EVIDENCE
+    tokens = _split_glued(text.split())
+    reading = CapsReading([], [])
     i = 0
     while i < len(tokens):
         for n in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
             chunk = tokens[i : i + n]
             core = [t.strip(",;:") for t in chunk]
-            forms = CAPS_PHRASES.get(fold(" ".join(core)))
+            key = fold(" ".join(core))
+            forms = CAPS_PHRASES.get(key)
             if not forms or not is_upper_text(" ".join(core), threshold=0.99):
                 continue
             printed = " ".join(core)
+            if printed not in forms and n == 1:
+                marked = has_vietnamese_marks(printed) and known_syllable(printed)
+                if marked and key not in _STRONG_SINGLE:
+                    continue  # a real syllable, read with its marks: not this phrase's word
+                # the document pairs the word as printed with its neighbours ("Triệu
+                # Phong" in the date line: "TRIỆU PHONG" is no "PHÒNG")
+                own = _neighbour_support(tokens, i, printed, ev.pairs, 1)
+                if own > max(_neighbour_support(tokens, i, f, ev.pairs, 0) for f in forms):
+                    continue
+            if printed in forms and len(forms) > 1:
+                # "ỦY" here, "UỶ" in the rest of the document's capitals: one is misread
+                reading.ambiguous += any(_outvoted(printed, f, ev.words) for f in forms if f != printed)
             if printed not in forms:
-                scores = sorted((exact_similarity(f, printed) for f in forms), reverse=True)
-                ambiguous += len(scores) > 1 and scores[0] - scores[1] < 0.05
-                fixed = max(forms, key=lambda f: exact_similarity(f, printed)).split()
-                changed += sum(a != b for a, b in zip(core, fixed, strict=True))
+                ranked = sorted(
+                    ((_form_score(f, ev.words), exact_similarity(f, printed), f) for f in forms), reverse=True
+                )
+                if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+                    reading.ambiguous += ranked[0][1] - ranked[1][1] < 0.05
+                fixed = ranked[0][2].split()
+                reading.changed += sum(a != b for a, b in zip(core, fixed, strict=True))
                 chunk = [f + t[len(t.rstrip(",;:")) :] for f, t in zip(fixed, chunk, strict=True)]
-            out.extend(chunk)
+            reading.tokens.extend(chunk)
+            reading.covered.extend([True] * n)
             i += n
             break
         else:
-            out.append(tokens[i])
-            unknown += any(c.isalpha() for c in tokens[i])
+            reading.tokens.append(tokens[i])
+            reading.covered.append(False)
+            reading.unknown += any(c.isalpha() for c in tokens[i])
             i += 1
-    return out, changed, unknown, ambiguous
+    return reading
 
 
-def restore_caps(text: str) -> tuple[str, int]:
+def restore_caps(text: str, evidence: CapsEvidence | None = None) -> tuple[str, int]:
     """Put back tone marks on a line of capitals from known header phrases.
 
     "TINH QUANG NGAI" -> "TỈNH QUẢNG NGÃI", "QUYÉT ĐỊNH" -> "QUYẾT ĐỊNH". A word the
-    OCR printed in one of the known forms is kept ("UỶ" and "ỦY" both stand). Returns
-    the text and how many words were changed.
+    OCR printed in one of the known forms is kept ("UỶ" and "ỦY" both stand); between
+    equally likely forms, the one the document's own capital words use is taken
+    (`evidence`). Returns the text and how many words were changed.
     """
-    tokens, changed, _, _ = _caps_pass(text)
-    return " ".join(tokens), changed
+    reading = read_caps(text, evidence)
+    return reading.text, reading.changed
 
 
-def caps_check(text: str) -> tuple[bool, bool]:
+def caps_check(text: str, evidence: CapsEvidence | None = None) -> tuple[bool, bool]:
     """(every word belongs to a known header phrase, some restoration was a coin toss)."""
-    _, _, unknown, ambiguous = _caps_pass(text)
-    return unknown == 0, ambiguous > 0
+    reading = read_caps(text, evidence)
+    return reading.unknown == 0, reading.ambiguous > 0
+
+
+def upper_caps_line(text: str) -> str:
+    """A capitals line with OCR's stray small letters raised ("CHiNH PHU" -> "CHINH PHU").
+
+    Only words that are mostly capitals already change, so abbreviations such as
+    "TTg" or "TP." keep their case.
+    """
+
+    def fix(word: str) -> str:
+        letters = [c for c in word if c.isalpha()]
+        if len(letters) < 4 or word.isupper() or not word.strip(".,;:").isalpha():
+            return word
+        upper = sum(c.isupper() for c in letters)
+        return word.upper() if upper >= len(letters) - 1 and word[:1].isupper() else word
+
+    return " ".join(fix(w) for w in text.split())
 
 
 # --- số và ký hiệu ------------------------------------------------------------------
@@ -229,6 +351,7 @@ class NumberSymbol:
     separator: str = "/"
     number_raw: str = ""
     repaired: bool = False
+    symbol_guessed: bool = False  # a symbol letter replaced by a look-alike
 
     @property
     def number_symbol(self) -> str | None:
@@ -242,7 +365,7 @@ _DIGIT_LOOKALIKES = str.maketrans(
      "Z": "2", "z": "2", "S": "5", "s": "5", "G": "6", "b": "6", "T": "7", "B": "8", "g": "9",
      "q": "9"}
 )  # fmt: skip
-_SO_PREFIX = re.compile(r"^\W*(?:s[o0ôốồổỗộóòỏõọơ6]|5ố|sỐ)\s*[:;.,]?\s*", re.IGNORECASE)
+_SO_PREFIX = re.compile(r"^[\W_]*(?:s[o0ôốồổỗộóòỏõọơ6]|5ố|sỐ)\s*[:;.,]?\s*", re.IGNORECASE)
 
 
 def strip_so_prefix(text: str) -> tuple[str, bool]:
@@ -312,18 +435,88 @@ def initials(agency: str) -> str:
     return "".join("Đ" if w[0] in "Đđ" else fold(w[0]).upper() for w in words)
 
 
-def _fix_agency_group(group: str, hints: tuple[str, ...]) -> str:
-    """Đ/D and O/0 repairs of an agency group against known codes and issuer initials."""
+def _runs(hint: str) -> list[str]:
+    """Every run of two or more initials: "HĐNDTPĐN" -> "HĐ", "HĐN", "HĐND", ..."""
+    return [hint[i:j] for i in range(len(hint)) for j in range(i + 2, len(hint) + 1)]
+
+
+# OCR confusions between capitals (and digits) inside a symbol's letter groups.
+_LOOKALIKE_CAPS = (
+    frozenset("IT1LJ"), frozenset("O0DQCG"), frozenset("B8E"), frozenset("S5"), frozenset("Z2"),
+    frozenset("HN"), frozenset("VY"), frozenset("KX"),
+)  # fmt: skip
+
+
+def _lookalike(a: str, b: str) -> bool:
+    return any(a in group and b in group for group in _LOOKALIKE_CAPS)
+
+
+def _d_to_dd(group: str, form: str) -> str | None:
+    """`group` with Đ where `form` has it, when the two differ only there (D read for Đ)."""
+    if len(group) != len(form) or "Đ" not in form:
+        return None
+    out = []
+    for g, f in zip(group, form, strict=True):
+        if f == "Đ" and g in "DdĐđ":
+            out.append("Đ")
+        elif g.upper() == f.upper():
+            out.append(g)
+        else:
+            return None
+    fixed = "".join(out)
+    return fixed if fixed != group else None
+
+
+def _one_lookalike(group: str, form: str) -> bool:
+    """`group` is `form` with one capital swapped for a look-alike ("STTTI" for "STTTT")."""
+    if len(group) != len(form) or len(group) < 4 or not group.isupper():
+        return False
+    diffs = [(g, f) for g, f in zip(group, form, strict=True) if g != f]
+    return len(diffs) == 1 and _lookalike(*diffs[0])
+
+
+def _fix_agency_group(group: str, hints: tuple[str, ...]) -> tuple[str, bool]:
+    """Đ/D and O/0 repairs of an agency group; (group, guessed).
+
+    `hints` are issuer initials ("HĐNDTPĐN") and abbreviations the document prints: a
+    D where any run of them has Đ becomes Đ ("HDND" -> "HĐND"), and so does a D of a
+    well-known code. A group one look-alike away from a whole hint ("STTTI" for
+    "STTTT") takes the hint, with `guessed` set (weaker evidence).
+    """
     if re.fullmatch(r"[A-Za-zĐđ]*0[A-Za-zĐđ0]*", group) and re.search(r"[A-Za-z]", group):
         group = group.replace("0", "O")
     key = fold(group)
-    for hint in hints:
-        if hint and fold(hint) == key and hint != group:
-            return hint
+    for hint in (run for h in hints for run in _runs(h)):
+        if fold(hint) == key and hint != group:
+            fixed = _d_to_dd(group, hint)
+            if fixed:
+                return fixed, False
     known = _AGENCY_BY_FOLD.get(key)
     if known and key != fold("TTg") and group.upper() == known.upper():
-        return known
-    return group
+        return known, False
+    if known and len(known) >= 3:
+        fixed = _d_to_dd(group, known)
+        if fixed:
+            return fixed, False  # "HDND": no agency abbreviation spells Đ as D
+    if known is None:
+        near = [h for h in hints if _one_lookalike(group, h)]
+        if len(set(near)) == 1:
+            return near[0], True
+    return group, False
+
+
+def agency_groups_known(symbol: str | None, hints: tuple[str, ...] = ()) -> bool:
+    """True when every agency group of a ký hiệu is a well-known abbreviation or a run
+    of the issuer's initials (`hints`): "QĐ-BTC" under "BỘ TÀI CHÍNH", "UBND-KGVX"."""
+    if not symbol:
+        return False
+    body = re.sub(r"^\d{4}/", "", symbol)
+    party = re.match(r"^[A-Za-zĐđ]+/(.+)$", body)
+    groups = party.group(1).split("-") if party else _symbol_groups(body)
+    if not party and symbol_type(symbol):
+        groups = groups[1:]  # the type code, checked against the heading
+    runs = {run for h in hints for run in _runs(h)}
+    return bool(groups) and all(g in _AGENCY_BY_FOLD.values() or g in runs for g in groups)
 
 
 def _symbol_groups(symbol: str) -> list[str]:
@@ -336,8 +529,17 @@ def repair_symbol(
     """Repair OCR slips in a ký hiệu; return it and the type code it holds (or None).
 
     The first letter group is checked against the type-code table (Phụ lục III);
-    the others against issuer initials and well-known agency abbreviations.
+    the others against issuer initials, abbreviations the document prints and
+    well-known agency abbreviations.
     """
+    fixed, code, _ = _repair_symbol(symbol, hint_type, agency_hints)
+    return fixed, code
+
+
+def _repair_symbol(
+    symbol: str, hint_type: str | None, hints: tuple[str, ...]
+) -> tuple[str, str | None, bool]:
+    """`repair_symbol`, plus whether a letter was guessed from a look-alike."""
     year = ""
     m = re.match(r"^(\d{4})/(.*)$", symbol)
     if m:
@@ -345,16 +547,22 @@ def repair_symbol(
     party = re.match(r"^([A-Za-zĐđ]+)/(.+)$", symbol)
     if party:
         code, is_code = _fix_code(party.group(1), hint_type)
-        rest = "-".join(_fix_agency_group(g, agency_hints) for g in party.group(2).split("-"))
-        return f"{year}{code}/{rest}", code if is_code else None
+        fixed = [_fix_agency_group(g, hints) for g in party.group(2).split("-")]
+        rest = "-".join(g for g, _ in fixed)
+        return f"{year}{code}/{rest}", code if is_code else None, any(x for _, x in fixed)
     groups = _symbol_groups(symbol)
     if not groups:
-        return year + symbol, None
+        return year + symbol, None, False
     merged = _merge_split_code(groups)
     code, is_code = _fix_code(merged[0], hint_type)
-    tail = [_fix_agency_group(g, agency_hints) for g in merged[1:]]
-    first = code if is_code else _fix_agency_group(merged[0], agency_hints)
-    return year + "-".join([first, *tail]), code if is_code and len(merged) > 1 else None
+    tail = [_fix_agency_group(g, hints) for g in merged[1:]]
+    first = (code, False) if is_code else _fix_agency_group(merged[0], hints)
+    parts = [first, *tail]
+    return (
+        year + "-".join(g for g, _ in parts),
+        code if is_code and len(merged) > 1 else None,
+        any(x for _, x in parts),
+    )
 
 
 def _merge_split_code(groups: list[str]) -> list[str]:
@@ -391,10 +599,8 @@ def parse_number_symbol(
     m = _PARTY.match(body)
     if m:
         number, clean = read_number(m.group("num"))
-        symbol, _ = repair_symbol(
-            _clean_symbol(m.group("sym")), hint_type=hint_type, agency_hints=agency_hints
-        )
-        return NumberSymbol(number, symbol, "-", m.group("num"), not clean)
+        symbol, _, guessed = _repair_symbol(_clean_symbol(m.group("sym")), hint_type, agency_hints)
+        return NumberSymbol(number, symbol, "-", m.group("num"), not clean, guessed)
     m = _SLASH_AS_L.match(body.replace(" ", "")) if "/" not in body else None
     if m is None:
         m = _NUM_SYM.match(body)
@@ -402,10 +608,10 @@ def parse_number_symbol(
         return None
     raw_num = m.group("num").strip(" :.,")
     number, clean = read_number(raw_num)
-    symbol, _ = repair_symbol(_clean_symbol(m.group("sym")), hint_type=hint_type, agency_hints=agency_hints)
+    symbol, _, guessed = _repair_symbol(_clean_symbol(m.group("sym")), hint_type, agency_hints)
     if not re.search(r"[A-Za-zĐđ]", symbol):
         return None
-    return NumberSymbol(number, symbol, "/", raw_num, not clean and number is not None)
+    return NumberSymbol(number, symbol, "/", raw_num, not clean and number is not None, guessed)
 
 
 def symbol_type(symbol: str | None) -> str | None:
@@ -484,7 +690,10 @@ def format_date_line(place: str, d: date, *, leading_zero: bool = True) -> str:
 
 def canonical_place(place: str) -> tuple[str, bool]:
     """Restore a known place name's marks ("Quang Ngai" -> "Quảng Ngãi"); (value, known)."""
-    place = squash_spaces(place).strip(" ,.;:")
+    tokens = squash_spaces(place).split()
+    while tokens and not any(c.isalnum() and not unicodedata.category(c).startswith("Lm") for c in tokens[0]):
+        tokens.pop(0)  # "ˆ Hà Nội": a speck read as a modifier letter
+    place = " ".join(tokens).strip(" ,.;:")
     for name in PROVINCES:
         if fold(name) == fold(place):
             if place == name or place.replace("oà", "òa").replace("oá", "óa") == name:
@@ -532,24 +741,43 @@ def delegation_of(line: str) -> str | None:
     return found[0] if found else None
 
 
-def normalise_title_line(line: str) -> tuple[str, int]:
-    """ "KT, CHU TICH" -> "KT. CHỦ TỊCH", "K/T GIAM DOC" -> "K/T GIÁM ĐỐC"; (line, repairs)."""
+class TitleLine(NamedTuple):
+    """A signer title line as normalised, and how much of it was read as printed."""
+
+    text: str
+    repairs: int  # words whose marks or letters were put back
+    snapped: bool = False  # snapped to the nearest known position ("GIAM DOG" -> "GIÁM ĐỐC")
+    coin_toss: bool = False  # marks restored by picking one of equally likely forms (ỦY/UỶ)
+    unknown: bool = False  # words no known title or agency phrase accounts for
+
+
+def normalise_title_line(line: str, evidence: CapsEvidence | None = None) -> TitleLine:
+    """ "KT, CHU TICH" -> "KT. CHỦ TỊCH", "K/T GIAM DOC" -> "K/T GIÁM ĐỐC".
+
+    `evidence` is what the rest of the document spells (see `restore_caps`).
+    """
     line = squash_spaces(line).strip(" -_,;:|'`")
     found = _delegation_match(line)
     if not found:
-        return _fix_title(*restore_caps(line))
+        return _fix_title(line, evidence)
     _, printed, end = found
-    fixed, changed = _fix_title(*restore_caps(line[end:]))
-    repairs = changed + (not line.upper().startswith(printed))
-    return f"{printed} {fixed}".strip(), repairs
+    body = _fix_title(line[end:], evidence)
+    repairs = body.repairs + (not line.upper().startswith(printed))
+    return body._replace(text=f"{printed} {body.text}".strip(), repairs=repairs)
 
 
-def _fix_title(text: str, changed: int) -> tuple[str, int]:
-    """Snap a nearly known position ("PHÓ CHỦ TỊC") to its spelling; count the repair."""
-    if text in TITLE_WORDS or caps_check(text)[0]:
-        return text, changed
-    found = best_match(text, TITLE_WORDS, cutoff=0.9)
-    return (found[0], changed + 1) if found else (text, changed)
+def _fix_title(text: str, evidence: CapsEvidence | None) -> TitleLine:
+    """Restore marks from known phrases, or snap a nearly known position ("PHÓ CHỦ TỊC")
+    to its spelling; say how the line was read."""
+    text = text.strip()
+    reading = read_caps(text, evidence)
+    restored, changed, coin_toss = reading.text, reading.changed, reading.ambiguous > 0
+    if restored in TITLE_WORDS or not reading.unknown or not text:
+        return TitleLine(restored, changed, coin_toss=coin_toss)
+    found = best_match(restored, TITLE_WORDS, cutoff=0.85)
+    if found:
+        return TitleLine(found[0], changed + 1, snapped=True)
+    return TitleLine(restored, changed, coin_toss=coin_toss, unknown=True)
 
 
 def title_score(line: str) -> float:
@@ -683,12 +911,18 @@ def split_agencies(lines: list[str]) -> list[str]:
     ["UBND TỈNH NINH BÌNH", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"];
     ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"] -> ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"].
     """
-    units: list[list[str]] = []
-    for line in (squash_spaces(x) for x in lines):
+    return [" ".join(squash_spaces(lines[i]) for i in unit) for unit in group_agencies(lines)]
+
+
+def group_agencies(lines: list[str]) -> list[list[int]]:
+    """`split_agencies` as the indices of the lines each name is made of."""
+    units: list[list[int]] = []
+    for i, line in enumerate(squash_spaces(x) for x in lines):
         if not line:
             continue
-        if units and not (_starts_agency(line) and not _incomplete(" ".join(units[-1]))):
-            units[-1].append(line)
+        joined = " ".join(squash_spaces(lines[j]) for j in units[-1]) if units else ""
+        if units and not (_starts_agency(line) and not _incomplete(joined)):
+            units[-1].append(i)
         else:
-            units.append([line])
-    return [" ".join(u) for u in units]
+            units.append([i])
+    return units

@@ -214,10 +214,31 @@ def test_damaged_signer_name() -> None:
     assert meta.fields["signer"].confidence < 0.7
 
 
-def test_signer_name_without_marks_is_flagged() -> None:
+def test_signer_name_marks_restored_from_the_name_stock() -> None:
+    # only one name syllable is spelled x-u-a-n: a fair guess, not flagged
     meta = _read(header_lines() + signer_lines(2400, name="Nguyễn Xuan Phong"))
-    assert meta.fields["signer"].value == "Nguyễn Xuan Phong"
+    assert meta.fields["signer"].value == "Nguyễn Xuân Phong"
+    assert 0.7 <= meta.fields["signer"].confidence <= 0.8
+
+
+@pytest.mark.parametrize(
+    ("read", "want"),
+    [
+        ("Nguyễn Tan Thang", "Nguyễn Tấn Thắng"),  # Tân or Tấn: both common middle names
+        ("Ngô Thanh Tầm", "Ngô Thanh Tâm"),  # a mark no name uses: OCR swapped it
+        ("Nguyễn Văn Xzy", "Nguyễn Văn Xzy"),  # letters of no name at all
+    ],
+)
+def test_signer_name_guesses_are_flagged(read: str, want: str) -> None:
+    meta = _read(header_lines() + signer_lines(2400, name=read))
+    assert meta.fields["signer"].value == want
     assert meta.fields["signer"].confidence < 0.7
+
+
+def test_double_surname_is_no_misread_middle_name() -> None:
+    meta = _read(header_lines() + signer_lines(2400, name="Trần Nguyễn Minh Thành"))
+    assert meta.fields["signer"].value == "Trần Nguyễn Minh Thành"
+    assert meta.fields["signer"].confidence >= 0.7
 
 
 def test_signer_on_last_page_with_text() -> None:
@@ -262,9 +283,65 @@ def test_abstract_with_dropped_marks_is_flagged() -> None:
     rows = [
         *header_lines(so="Số: 12/KH-UBND"),
         centred(640, "KẾ HOẠCH"),
-        centred(705, "Về việc chuyển mục dich sử dung dat"),
+        centred(705, "Về việc mua sam trang thiet bi"),
     ]
     assert _read(rows).fields["abstract"].confidence < 0.7
+
+
+def test_abstract_marks_restored_from_the_phrases_of_the_register() -> None:
+    rows = [
+        *header_lines(so="Số: 12/KH-UBND"),
+        centred(640, "KẾ HOẠCH"),
+        centred(705, "Về việc chuyển mục dich sử dung dat trên địa ban huyện"),
+    ]
+    field = _read(rows).fields["abstract"]
+    assert field.value == "Về việc chuyển mục đích sử dụng đất trên địa bàn huyện"
+    assert field.confidence >= 0.7
+
+
+def test_abstract_phrase_the_body_misreads_too_is_restored() -> None:
+    # OCR reads "chuyển đổi" as "chuyến đối" everywhere: the phrase of the register wins
+    rows = [
+        *header_lines(so="Số: 12/UBND-VP"),
+        line(560, ("V/v tăng cường công tác chuyến đối số", 360)),
+    ]
+    rows += body_lines(900, 3, "Đẩy mạnh chuyến đối số trong hoạt động của cơ quan nhà nước")
+    field = _read(rows).fields["abstract"]
+    assert field.value == "tăng cường công tác chuyển đổi số"
+    assert field.confidence >= 0.7
+
+
+def test_vv_abstract_stops_before_the_urgency_mark() -> None:
+    rows = [
+        *header_lines(so="Số: 25/SNNPTNT-KH"),
+        line(551, ("V/v đôn đốc thực hiện Quyết định", 355)),
+        line(608, ("số 914/QĐ-UBND ngày 06 tháng", 361)),
+        line(667, ("5 năm 2023 của UBND tỉnh", 417)),
+        line(765, ("KHẨN", 609)),
+    ]
+    meta = _read(rows)
+    assert (
+        meta.value("abstract")
+        == "đôn đốc thực hiện Quyết định số 914/QĐ-UBND ngày 06 tháng 5 năm 2023 của UBND tỉnh"
+    )
+    assert meta.value("urgency") == "KHẨN"
+
+
+def test_blank_band_under_the_number_doubts_no_urgency() -> None:
+    # a framed "KHẨN" OCR did not read leaves a wide empty band under "Số:"
+    rows = [
+        *header_lines(so="Số: 675/QĐ-UBND"),
+        centred(820, "QUYẾT ĐỊNH"),
+        centred(890, "Về việc ban hành Quy chế"),
+    ]
+    meta = _read(rows)
+    assert meta.value("urgency") is None and meta.fields["urgency"].confidence < 0.7
+    rows = [
+        *header_lines(so="Số: 675/QĐ-UBND"),
+        centred(560, "QUYẾT ĐỊNH"),
+        centred(630, "Về việc ban hành Quy chế"),
+    ]
+    assert _read(rows).fields["urgency"].confidence >= 0.7
 
 
 def test_party_document() -> None:

@@ -1,0 +1,162 @@
+"""Vietnamese personal names: restore the marks OCR lost on a signer's name.
+
+A name is a surname, zero or more middle names and a given name. Both middle and given
+names come from a fairly small stock of syllables, each spelled with its marks ("Ngọc",
+"Đình", "Tâm"). Tesseract drops marks on names as on any word, and its dictionary does
+not know that "Ngoc" in a name can only be "Ngọc". So each syllable after the surname is
+checked against the stock for its position:
+
+- printed as a known name syllable ("Minh", "Ngọc"): kept;
+- printed without marks and only one known syllable has those letters ("Ngoc" -> "Ngọc",
+  "Dat" -> "Đạt"): restored, a fair guess;
+- several known syllables share the letters: the one of a commoner tier is taken
+  ("Thang" as a given name -> "Thắng", not "Thăng"); between names equally common
+  ("Tan" as a middle name: Tân, Tấn) the first is taken and the name goes to review;
+- printed with marks no name uses, while one with other marks exists ("Tầm" for "Tâm"):
+  restored, and the name goes to review.
+
+The lists hold two tiers per position, common and less common, from general knowledge
+of Vietnamese naming (not from any sample set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cache
+
+from digitize.metadata.syllables import known_syllable
+from digitize.metadata.text import fold, has_vietnamese_marks, nfc
+
+# Middle names in two tiers: common, then less common.
+MIDDLE_NAMES: tuple[tuple[str, ...], ...] = (
+    (
+        "Văn", "Thị", "Đình", "Đức", "Ngọc", "Minh", "Quốc", "Hữu", "Xuân", "Thanh", "Công",
+        "Quang", "Hoàng", "Mạnh", "Anh", "Kim", "Thu", "Hồng", "Trọng", "Tiến", "Tuấn", "Duy",
+        "Bá", "Khắc", "Viết", "Như", "Thế", "Hoài", "Phương", "Hải", "Bích", "Thúy", "Thuý",
+    ),
+    (
+        "Trung", "Gia", "Nhật", "Thành", "Vĩnh", "Tấn", "Tân", "Phước", "Phúc", "Đăng", "Mỹ",
+        "Diệu", "Lệ", "Ánh", "Bảo", "Thái", "Chí", "Cao", "Huy", "Sĩ", "Sỹ", "Trí", "Khánh",
+        "Hùng", "Nam", "Long", "Việt", "Thùy", "Thuỳ", "Hoa", "Lan", "Mai", "Tường", "Doãn",
+        "Đắc", "Trường", "Vũ", "Hà", "Thiện", "Tài", "Hiếu", "Nguyên", "Đại", "Phú", "Quý",
+        "Tất", "Cẩm", "Diễm", "Tú", "Uyên", "Yến", "Lương", "Hòa", "Hoà", "Đông", "Hưng",
+        "Kiến", "Châu", "Vân", "Thuận", "Hạnh", "Hương", "Thảo", "Quỳnh", "Bình", "An",
+    ),
+)  # fmt: skip
+
+# Given names in two tiers: common, then less common.
+GIVEN_NAMES: tuple[tuple[str, ...], ...] = (
+    (
+        "Anh", "An", "Bình", "Cường", "Dũng", "Dung", "Đạt", "Đức", "Giang", "Hà", "Hải",
+        "Hạnh", "Hằng", "Hiền", "Hiếu", "Hoa", "Hòa", "Hoà", "Hoàng", "Hồng", "Hùng", "Hưng",
+        "Hương", "Huy", "Huyền", "Khánh", "Lan", "Linh", "Loan", "Long", "Mai", "Minh", "Nam",
+        "Nga", "Ngọc", "Nhung", "Phong", "Phúc", "Phương", "Quân", "Quang", "Sơn", "Tâm",
+        "Tân", "Thắng", "Thanh", "Thành", "Thảo", "Thu", "Thủy", "Thúy", "Thuỷ", "Thuý",
+        "Trang", "Trung", "Tuấn", "Tùng", "Vân", "Việt", "Vinh", "Xuân", "Yến", "Lâm", "Lộc",
+        "Nghĩa", "Định", "Tiến", "Toàn", "Trường", "Phượng", "Quỳnh", "Hậu", "Hiệp", "Khoa",
+        "Kiên", "Liên", "Lợi", "Chiến", "Dương", "Hiển", "Hoài", "Lực", "Mạnh", "Nguyên",
+        "Nhân", "Oanh", "Phú", "Phước", "Sang", "Tài", "Thịnh", "Thuận", "Trí", "Tú", "Vũ",
+        "Chung", "Công", "Duy", "Điệp", "Đông", "Hoàn", "Huệ", "Khang", "Ngân", "Nhật",
+        "Quý", "Quyết", "Thái", "Thơ", "Thư", "Tín", "Trinh", "Uyên", "Vĩnh", "Vy", "Bảo",
+        "Chi", "Diệp", "Duyên", "Hường", "Kiệt", "Luận", "Nhi", "Sinh", "Thùy", "Thuỳ", "Tuyết",
+    ),
+    (
+        "Ánh", "Bích", "Cúc", "Diễm", "Đào", "Đăng", "Hào", "Hân", "Khôi", "Khải", "Lương",
+        "Lý", "My", "Mỹ", "Như", "Nhàn", "Ninh", "Phụng", "Quế", "Quyên", "Quyền", "Sương",
+        "Tấn", "Thạch", "Thắm", "Thăng", "Toản", "Trâm", "Trọng", "Tuân", "Tuyến", "Thoa",
+        "Thương", "Thiện", "Thông", "Tường", "Văn", "Vượng", "Bằng", "Biên", "Cảnh", "Châu",
+        "Chính", "Điền", "Hạ", "Kha", "Lành", "Luân", "Mẫn", "Nhã", "Phi", "Sáng", "Sỹ", "Sĩ",
+        "Thìn", "Tuệ", "Tươi", "Xuyến", "Hoan", "Hợp", "Hội", "Lệ", "Lĩnh", "Nhạn", "Quỳ",
+        "Tạo", "Thế", "Thiết", "Tình", "Triều", "Trà", "Tứ", "Út", "Vịnh", "Đoàn", "Đình",
+        "Bá", "Cần", "Chinh", "Dân", "Dần", "Doanh", "Hiệu", "Khiêm", "Kỳ", "Lai", "Liêm",
+        "Lụa", "Năm", "Ngà", "Nghị", "Nguyệt", "Pháp", "Tám", "Thân", "Thuần", "Tịnh",
+        "Trúc", "Túc", "Tư", "Vui", "Xoan", "Phát",
+    ),
+)  # fmt: skip
+
+
+@cache
+def _stock(position: str) -> dict[str, list[tuple[int, str]]]:
+    """Folded syllable -> (tier, name syllable) with those letters, commonest first.
+
+    A syllable in the other position's lists counts one tier lower ("Văn" as a given
+    name is rarer than any given name of tier 1).
+    """
+    own, other = (MIDDLE_NAMES, GIVEN_NAMES) if position == "middle" else (GIVEN_NAMES, MIDDLE_NAMES)
+    table: dict[str, list[tuple[int, str]]] = {}
+    for tiers, shift in ((own, 0), (other, 1)):
+        for tier, names in enumerate(tiers):
+            for name in names:
+                forms = table.setdefault(fold(name), [])
+                if all(f != nfc(name) for _, f in forms):
+                    forms.append((tier + shift, nfc(name)))
+    for forms in table.values():
+        forms.sort(key=lambda f: f[0])
+    return table
+
+
+@dataclass(slots=True, frozen=True)
+class NameReading:
+    """A name with marks restored, and the ceiling its confidence deserves."""
+
+    text: str
+    ceiling: float  # 1.0 when every syllable is a known name syllable as printed
+    restored: tuple[str, ...] = ()  # syllables whose marks were put back
+
+
+# Ceilings: one syllable of letters restored to the only name that has them; several
+# names to choose from; marks no name uses swapped for the ones a name does; a marked
+# syllable the lists do not hold.
+UNIQUE = 0.75
+AMBIGUOUS = 0.5
+SWAPPED = 0.6
+UNLISTED = 0.8
+
+
+def restore_name(
+    name: str, *, unmarked_ok: frozenset[str] = frozenset(), surnames: Collection[str] = ()
+) -> NameReading:
+    """Restore the marks of the middle and given names of `name` (surname left as is).
+
+    `unmarked_ok` are folded syllables that are common names without any mark
+    ("minh", "long"): printed so, they stand unless the lists know the letters only
+    with marks ("Toan" -> "Toàn"). A middle name printed as one of `surnames` stands
+    too (double surnames: "Trần Nguyễn Minh Thành").
+    """
+    words = name.split()
+    if len(words) < 2:
+        return NameReading(name, 1.0)
+    out, restored, ceiling = [words[0]], [], 1.0
+    for i, word in enumerate(words[1:], start=1):
+        position = "given" if i == len(words) - 1 else "middle"
+        ranked = _stock(position).get(fold(word), [])
+        # the second of four words is often a second surname ("Phùng Trương Ngọc Dung")
+        twin = [s for s in surnames if fold(s) == fold(word)] if i == 1 and len(words) >= 4 else []
+        ranked = sorted(
+            [(1, nfc(s)) for s in twin if nfc(s) not in [f for _, f in ranked]] + ranked, key=lambda f: f[0]
+        )
+        forms = [f for _, f in ranked]
+        if word in forms or (position == "middle" and word in surnames):
+            out.append(word)
+            if twin and word not in twin:
+                ceiling = min(ceiling, SWAPPED)  # "Trường" or the double surname "Trương"?
+            continue
+        marked = has_vietnamese_marks(word)
+        if not forms:
+            out.append(word)
+            # marked: a rarer name (OCR's mark slips on listed names are caught above);
+            # unmarked: letters of no name, the marks were lost, unless common so
+            if marked:
+                ceiling = min(ceiling, UNLISTED)
+            elif fold(word) not in unmarked_ok:
+                ceiling = min(ceiling, AMBIGUOUS)
+            continue
+        out.append(forms[0])
+        restored.append(word)
+        if marked and known_syllable(word):
+            ceiling = min(ceiling, SWAPPED)  # "Tầm" is a word: was it misread?
+        else:
+            clear = len(ranked) == 1 or ranked[0][0] < ranked[1][0]
+            ceiling = min(ceiling, UNIQUE if clear else AMBIGUOUS)
+    return NameReading(" ".join(out), ceiling, tuple(restored))
