@@ -56,8 +56,8 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     # metadata read off the page (Nghị định 30/2020, Phụ lục VI)
-    number_symbol: Mapped[str | None] = mapped_column(String(128))
-    number: Mapped[str | None] = mapped_column(String(32))
+    number_symbol: Mapped[str | None] = mapped_column(String(128), index=True)
+    number: Mapped[str | None] = mapped_column(String(32), index=True)
     symbol: Mapped[str | None] = mapped_column(String(96))
     issued_date: Mapped[str | None] = mapped_column(String(10), index=True)  # ISO date
     place: Mapped[str | None] = mapped_column(String(128))

@@ -168,18 +168,22 @@ def events_for(session: Session, doc_id: int) -> Sequence[Event]:
 
 # --- full-text search -------------------------------------------------------------------
 
-def index_document(session: Session, doc_id: int, *, issuer: str, body: str) -> None:
-    """(Re)write the document's row in the full-text index; both strings already folded."""
+def index_document(session: Session, doc_id: int, *, issuer: str, meta: str, body: str) -> None:
+    """(Re)write the document's row in the full-text index; all strings already folded.
+
+    `meta` (number, type, abstract, agency, signer, place) weighs more in the ranking;
+    `body` holds everything, page text included.
+    """
+    row = {"id": doc_id, "issuer": issuer, "meta": meta, "body": body}
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": doc_id})
-        session.execute(text("INSERT INTO search_index (rowid, issuer, body) VALUES (:id, :issuer, :body)"),
-                        {"id": doc_id, "issuer": issuer, "body": body})
+        session.execute(text("INSERT INTO search_index (rowid, issuer, meta, body) "
+                             "VALUES (:id, :issuer, :meta, :body)"), row)
     else:
         session.execute(
-            text("INSERT INTO search_index (document_id, issuer, body) VALUES (:id, :issuer, :body) "
-                 "ON CONFLICT (document_id) DO UPDATE SET issuer = EXCLUDED.issuer, body = EXCLUDED.body"),
-            {"id": doc_id, "issuer": issuer, "body": body},
-        )
+            text("INSERT INTO search_index (document_id, issuer, meta, body) VALUES (:id, :issuer, :meta, :body) "
+                 "ON CONFLICT (document_id) DO UPDATE SET issuer = EXCLUDED.issuer, meta = EXCLUDED.meta, "
+                 "body = EXCLUDED.body"), row)
 
 
 @dataclass(slots=True)
@@ -207,50 +211,70 @@ def parse_query(folded_query: str) -> list[list[str]]:
     return terms
 
 
+# Ranking every match is what costs at scale (a common word matches most of the archive);
+# past this many matches the most recently archived documents come first, read straight
+# off the index in document-id order, which is what a clerk typing a common word wants.
+RANK_AT_MOST = 1000
+
+
 def search(session: Session, folded_query: str, filters: SearchFilters) -> list[tuple[Document, float]]:
     """Documents matching every term (and the filters), best first, with a rank (lower is better)."""
     terms = parse_query(folded_query)
     issuer_words = re.findall(r"\w+", filters.issuer_folded or "")
-    if session.get_bind().dialect.name == "sqlite":
-        hits = _sqlite_hits(terms, issuer_words)
-    else:
-        hits = _postgres_hits(terms, issuer_words)
     stmt: Any = select(Document).options(selectinload(Document.pages))  # for the snippets
-    rank: Any = Document.id.desc()
-    if hits is not None:
-        sub = hits.subquery("hits")
-        stmt = stmt.join(sub, sub.c.id == Document.id).add_columns(sub.c.rank)
-        rank = sub.c.rank
-    stmt = _filtered(stmt, filters).order_by(rank, Document.id.desc()).limit(filters.limit)
-    if hits is None:
+    newest_first = (Document.issued_date.desc().nulls_last(), Document.id.desc())
+    if not terms and not issuer_words:
+        stmt = _filtered(stmt, filters).order_by(*newest_first).limit(filters.limit)
         return [(doc, 0.0) for doc in session.scalars(stmt)]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    match_ids, ranked = (_sqlite_match(terms, issuer_words) if sqlite
+                         else _postgres_match(terms, issuer_words))
+    if _count_at_most(session, match_ids, RANK_AT_MOST + 1) > RANK_AT_MOST:
+        hits = match_ids.subquery("hits")
+        stmt = _filtered(stmt.join(hits, hits.c.id == Document.id), filters)
+        stmt = stmt.order_by(hits.c.id.desc()).limit(filters.limit)
+        return [(doc, 0.0) for doc in session.scalars(stmt)]
+    sub = ranked.subquery("hits")
+    stmt = stmt.join(sub, sub.c.id == Document.id).add_columns(sub.c.rank)
+    stmt = _filtered(stmt, filters).order_by(sub.c.rank, *newest_first).limit(filters.limit)
     return [(doc, float(r)) for doc, r in session.execute(stmt)]
 
 
-def _sqlite_hits(terms: list[list[str]], issuer_words: list[str]) -> Any:
+def _count_at_most(session: Session, ids: Any, cap: int) -> int:
+    matches = ids.subquery()
+    capped = select(matches.c.id).limit(cap).subquery()
+    return int(session.scalar(select(func.count()).select_from(capped)) or 0)
+
+
+def _sqlite_match(terms: list[list[str]], issuer_words: list[str]) -> tuple[Any, Any]:
     parts = ['body : "' + " ".join(words) + '"' for words in terms]
     if issuer_words:
         parts.append('issuer : "' + " ".join(issuer_words) + '"')
-    if not parts:
-        return None
-    return text("SELECT rowid AS id, bm25(search_index, 0.0, 1.0) AS rank FROM search_index "
-                "WHERE search_index MATCH :q").bindparams(q=" AND ".join(parts)).columns(_HIT_ID, _HIT_RANK)
+    query = " AND ".join(parts)
+    ids = text("SELECT rowid AS id FROM search_index WHERE search_index MATCH :q").bindparams(
+        q=query).columns(_HIT_ID)
+    ranked = text("SELECT rowid AS id, bm25(search_index, 0.0, 4.0, 1.0) AS rank FROM search_index "
+                  "WHERE search_index MATCH :q").bindparams(q=query).columns(_HIT_ID, _HIT_RANK)
+    return ids, ranked
 
 
-def _postgres_hits(terms: list[list[str]], issuer_words: list[str]) -> Any:
-    if not terms and not issuer_words:
-        return None
+def _postgres_match(terms: list[list[str]], issuer_words: list[str]) -> tuple[Any, Any]:
     where, params = [], {}
     rank = "0.0"
     if terms:
         params["q"] = " & ".join("(" + " <-> ".join(words) + ")" for words in terms)
         where.append("tsv @@ to_tsquery('simple', :q)")
-        rank = "-ts_rank(tsv, to_tsquery('simple', :q))"
+        # ranked on the small metadata vector: cheap, and where a clerk's words matter most
+        rank = "-ts_rank(meta_tsv, to_tsquery('simple', :q)) - 0.01 * ts_rank(tsv, to_tsquery('simple', :q))"
     if issuer_words:
         params["issuer"] = "%" + " ".join(issuer_words) + "%"
         where.append("issuer LIKE :issuer")
-    sql = f"SELECT document_id AS id, {rank} AS rank FROM search_index WHERE {' AND '.join(where)}"
-    return text(sql).bindparams(**params).columns(_HIT_ID, _HIT_RANK)
+    condition = " AND ".join(where)
+    ids = text(f"SELECT document_id AS id FROM search_index WHERE {condition}").bindparams(
+        **params).columns(_HIT_ID)
+    ranked = text(f"SELECT document_id AS id, {rank} AS rank FROM search_index WHERE {condition}"
+                  ).bindparams(**params).columns(_HIT_ID, _HIT_RANK)
+    return ids, ranked
 
 
 def _filtered(stmt: Any, f: SearchFilters) -> Any:

@@ -466,12 +466,13 @@ def metadata_of(doc: Any) -> Metadata:
 
 
 def index_for_search(session: Any, doc_id: int, metadata: Metadata, pages: list[PageOcr]) -> None:
-    """The full-text index holds folded text: the metadata, then every page's text."""
-    head = " ".join(metadata.value(k) or "" for k in
-                    ("number_symbol", "doc_type", "abstract", "issuer", "parent_issuer", "signer", "place"))
-    body = fold(head + "\n" + "\n".join(p.text for p in pages))
+    """The full-text index holds folded text: the metadata apart (it ranks higher), and
+    everything (metadata and every page's text) together."""
+    meta = fold(" ".join(metadata.value(k) or "" for k in
+                         ("number_symbol", "doc_type", "abstract", "issuer", "parent_issuer", "signer", "place")))
+    body = meta + "\n" + fold("\n".join(p.text for p in pages))
     issuer = fold(" ".join(metadata.value(k) or "" for k in ("issuer", "parent_issuer")))
-    repository.index_document(session, doc_id, issuer=issuer, body=body)
+    repository.index_document(session, doc_id, issuer=issuer, meta=meta, body=body)
 
 
 def _content_type(kind: str) -> str:

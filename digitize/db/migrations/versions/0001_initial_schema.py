@@ -60,6 +60,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_documents_issued_date"), ["issued_date"], unique=False)
         batch_op.create_index(batch_op.f("ix_documents_issuer"), ["issuer"], unique=False)
         batch_op.create_index(batch_op.f("ix_documents_needs_review"), ["needs_review"], unique=False)
+        batch_op.create_index(batch_op.f("ix_documents_number"), ["number"], unique=False)
+        batch_op.create_index(batch_op.f("ix_documents_number_symbol"), ["number_symbol"], unique=False)
 
     op.create_table(
         "events",
@@ -120,6 +122,8 @@ def downgrade() -> None:
 
     op.drop_table("events")
     with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_documents_number_symbol"))
+        batch_op.drop_index(batch_op.f("ix_documents_number"))
         batch_op.drop_index(batch_op.f("ix_documents_needs_review"))
         batch_op.drop_index(batch_op.f("ix_documents_issuer"))
         batch_op.drop_index(batch_op.f("ix_documents_issued_date"))
@@ -133,14 +137,16 @@ def create_search_index() -> None:
     """Full-text index over folded text (tone marks removed, đ -> d), one row per document."""
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
-            "CREATE VIRTUAL TABLE search_index USING fts5(issuer, body, tokenize = 'unicode61')"
+            "CREATE VIRTUAL TABLE search_index USING fts5(issuer, meta, body, tokenize = 'unicode61')"
         )  # rowid = documents.id
     else:
         op.execute(
             "CREATE TABLE search_index ("
             " document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
             " issuer TEXT NOT NULL DEFAULT '',"
+            " meta TEXT NOT NULL DEFAULT '',"
             " body TEXT NOT NULL,"
+            " meta_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', meta)) STORED,"
             " tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED)"
         )
         op.execute("CREATE INDEX ix_search_index_tsv ON search_index USING gin (tsv)")
