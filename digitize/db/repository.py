@@ -181,9 +181,9 @@ def index_document(session: Session, doc_id: int, *, issuer: str, meta: str, bod
                              "VALUES (:id, :issuer, :meta, :body)"), row)
     else:
         session.execute(
-            text("INSERT INTO search_index (document_id, issuer, meta, body) VALUES (:id, :issuer, :meta, :body) "
-                 "ON CONFLICT (document_id) DO UPDATE SET issuer = EXCLUDED.issuer, meta = EXCLUDED.meta, "
-                 "body = EXCLUDED.body"), row)
+            text("INSERT INTO search_index (document_id, issuer, meta, body) "
+                 "VALUES (:id, :issuer, :meta, :body) ON CONFLICT (document_id) DO UPDATE "
+                 "SET issuer = EXCLUDED.issuer, meta = EXCLUDED.meta, body = EXCLUDED.body"), row)
 
 
 @dataclass(slots=True)
