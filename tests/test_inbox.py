@@ -122,9 +122,9 @@ def test_two_runs_started_together_archive_once(home, inbox, page_pdf, run):
 
 def test_killed_run_loses_and_doubles_nothing(home, inbox, page_pdf, run):
     _age(page_pdf("long.pdf", pages=8).rename(inbox / "long.pdf"))
-    proc = _digitize(home, "inbox", str(inbox), "--jobs", "2")
+    proc = _digitize(home, "inbox", str(inbox), "--jobs", "2", start_new_session=True)
     time.sleep(2.0)  # OCR under way
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole job, workers and tesseracts too, as an OOM kill or reboot
     proc.wait(timeout=30)
     assert (inbox / "long.pdf").exists() or (inbox / "done" / "long.pdf").exists()
     result = run("inbox", inbox, "--jobs", "2", "--json")
