@@ -3,6 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO_HOME ?= $(CURDIR)/.demo-home
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 JOBS ?= 2
 
 .PHONY: help setup apt venv test lint demo bench bench-accuracy samples clean
@@ -36,9 +37,9 @@ demo: setup  ## Ingest the demo scans into an embedded archive, then search and 
 samples: setup  ## Regenerate samples/demo
 	$(PY) samples/make_samples.py --profile demo --out samples/demo
 
-bench: setup  ## Speed and accuracy benchmarks (see BENCHMARKS.md)
+bench: setup  ## Speed vs OCRmyPDF and raw tesseract (BENCHMARKS.md); BENCH_ARGS="--quick" or "--long"
 	$(PY) -m pip install -q -e '.[test,bench]'
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 bench-accuracy: setup  ## Field accuracy and CER on generated and real samples
 	$(PY) bench/accuracy.py

@@ -18,12 +18,19 @@ from . import preprocess, raster, tesseract
 
 log = logging.getLogger(__name__)
 
-# Most pages are upright, so OCR runs first and OSD only when the page reads badly. OSD
+# Most pages are upright, so OCR runs first and OSD only when the page reads badly, or
+# before reading when the page's ink shows lines running down it (on its side); ink that
+# is upside down is turned before reading. OSD
 # answers on real rotated scans often come with low confidence (9-12), so a turn is only
-# kept when the turned page reads better than the page as it was.
+# kept when the turned page reads well, or better than the page as it was.
 _OSD_MIN = 0.5
 _GOOD_CONF = 70.0  # mean word confidence of an upright page that reads normally
 _SKEW_MIN = 0.3  # degrees: smaller skews are harmless and not worth resampling
+# A scan of 150 dpi or more is read at its own resolution: enlarging it makes tesseract a
+# third slower and reads no better (worse on speckled pages, where LANCZOS rings around the
+# noise: BENCHMARKS.md). A coarser scan is enlarged to 200 dpi, which beats 300 at 100 dpi.
+_UPSCALE_BELOW = 150.0
+_UPSCALE_TO = 200
 
 
 @dataclass(slots=True)
@@ -60,6 +67,7 @@ def process_page(task: PageTask) -> PageResult:
         task.pdf, task.number, dpi, max_megapixels=task.max_megapixels,
         width_pt=task.width_pt, height_pt=task.height_pt,
     )
+    dpi = float(page.info.get("dpi", (dpi, dpi))[0])  # a scan's own image comes at its own resolution
     timings["render"] = time.perf_counter() - t0
     geometry = preprocess.Geometry(rendered_size=page.size, rendered_dpi=dpi)
     result = PageOcr(
@@ -79,20 +87,7 @@ def process_page(task: PageTask) -> PageResult:
     timings["preprocess"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     try:
-        out = _recognise(image, geometry, task)
-        if not _reads_well(out):
-            # a page on its side or upside down reads badly; ask OSD, then check the answer
-            t3 = time.perf_counter()
-            osd = tesseract.detect_orientation(image, timeout=min(task.timeout, 60))
-            timings["osd"] = time.perf_counter() - t3
-            if osd is not None and osd.rotate and osd.confidence >= _OSD_MIN:
-                turned_result = _fresh(result)
-                turned, turned_geometry = _straighten(page, _reset(geometry), task, turned_result, osd.rotate)
-                second = _recognise(turned, turned_geometry, task)
-                if _score(second) > _score(out):
-                    out, image, geometry, result = second, turned, turned_geometry, turned_result
-                    log.info("page %d turned %d degrees (OSD confidence %.1f)",
-                             task.number, osd.rotate, osd.confidence)
+        out, image, geometry, result = _read_upright(page, image, geometry, task, result, timings)
     except (tesseract.OcrTimeout, tesseract.OcrFailed) as exc:
         result.source = "none"
         result.warnings.append(f"page {task.number}: {exc}; page left without text")
@@ -105,11 +100,77 @@ def process_page(task: PageTask) -> PageResult:
     return PageResult(result, out.text_pdf, geometry, timings)
 
 
+Reading = tuple[tesseract.TesseractResult, Image.Image, preprocess.Geometry, PageOcr]
+
+
+def _read_upright(
+    page: Image.Image, image: Image.Image, geometry: preprocess.Geometry, task: PageTask, result: PageOcr,
+    timings: dict[str, float],
+) -> Reading:
+    """Read the page the right way up; most pages are, and are read once.
+
+    A page whose lines run down it (on its side) asks OSD before it is read, and a page
+    whose ink is upside down (marks and ascenders below its lines) is turned before it is
+    read, so neither is read twice; a page that reads badly asks OSD afterwards. A turn is
+    kept only when the turned page reads well, or better than the page as it was.
+    """
+    osd: tesseract.Orientation | None = None
+    turned: Reading | None = None
+    if preprocess.is_sideways(image):
+        osd = _orientation(image, geometry, task, timings)
+        if osd is not None and osd.rotate in (90, 270) and osd.confidence >= _OSD_MIN:
+            turned = _read_turned(page, geometry, task, result, osd.rotate)
+    elif preprocess.is_upside_down(image):
+        turned = _read_turned(page, geometry, task, result, 180)
+    if turned is not None and _reads_well(turned[0]):
+        return _turn_kept(turned, task, osd)
+    out = _recognise(image, geometry, task)
+    if turned is not None and _score(turned[0]) > _score(out):
+        return _turn_kept(turned, task, osd)
+    if not _reads_well(out):
+        # a page on its side or upside down reads badly; ask OSD, then check the answer
+        osd = osd or _orientation(image, geometry, task, timings)
+        if (osd is not None and osd.rotate and osd.confidence >= _OSD_MIN
+                and (turned is None or osd.rotate != turned[2].rotate)):
+            second = _read_turned(page, geometry, task, result, osd.rotate)
+            if _score(second[0]) > _score(out):
+                return _turn_kept(second, task, osd)
+    return out, image, geometry, result
+
+
+def _orientation(
+    image: Image.Image, geometry: preprocess.Geometry, task: PageTask, timings: dict[str, float]
+) -> tesseract.Orientation | None:
+    t = time.perf_counter()
+    try:
+        return tesseract.detect_orientation(image, timeout=min(task.timeout, 60), dpi=_ocr_dpi(geometry))
+    finally:
+        timings["osd"] = timings.get("osd", 0.0) + time.perf_counter() - t
+
+
+def _read_turned(
+    page: Image.Image, geometry: preprocess.Geometry, task: PageTask, result: PageOcr, rotate: int
+) -> Reading:
+    turned_result = _fresh(result)
+    turned, turned_geometry = _straighten(page, _reset(geometry), task, turned_result, rotate)
+    return _recognise(turned, turned_geometry, task), turned, turned_geometry, turned_result
+
+
+def _turn_kept(reading: Reading, task: PageTask, osd: tesseract.Orientation | None) -> Reading:
+    if osd is not None and osd.rotate == reading[2].rotate:
+        log.info("page %d turned %d degrees (OSD confidence %.1f)", task.number, osd.rotate, osd.confidence)
+    else:
+        log.info("page %d turned %d degrees (its ink reads upside down)", task.number, reading[2].rotate)
+    return reading
+
+
 def _ocr_dpi(geometry: preprocess.Geometry) -> int:
     return round(geometry.rendered_dpi * geometry.scale)
 
 
-def _recognise(image: Image.Image, geometry: preprocess.Geometry, task: PageTask) -> tesseract.TesseractResult:
+def _recognise(
+    image: Image.Image, geometry: preprocess.Geometry, task: PageTask
+) -> tesseract.TesseractResult:
     suffix = f"-r{geometry.rotate}" if geometry.rotate else ""
     return tesseract.ocr_page(
         image, task.out_dir / f"page-{task.number:05d}{suffix}", lang=task.lang,
@@ -149,7 +210,8 @@ def _straighten(
     page: Image.Image, geometry: preprocess.Geometry, task: PageTask, result: PageOcr, rotate: int
 ) -> tuple[Image.Image, preprocess.Geometry]:
     """Upscale a low-dpi scan, turn it upright, deskew it: the OCR copy only."""
-    scale = task.ocr_dpi / geometry.rendered_dpi if geometry.rendered_dpi < task.ocr_dpi else 1.0
+    target = min(task.ocr_dpi, _UPSCALE_TO)
+    scale = target / geometry.rendered_dpi if geometry.rendered_dpi < min(target, _UPSCALE_BELOW) else 1.0
     image = raster.upscale(page, scale) if scale > 1.0 else page
     geometry.scale = scale
     if rotate:

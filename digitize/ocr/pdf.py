@@ -79,7 +79,9 @@ def _display_to_user(page: pikepdf.Page) -> np.ndarray:
     return np.array([[1.0, 0.0, x0], [0.0, -1.0, y1], [0.0, 0.0, 1.0]])
 
 
-def placement_matrix(page: pikepdf.Page, geometry: Geometry, text_page_size: tuple[float, float]) -> np.ndarray:
+def placement_matrix(
+    page: pikepdf.Page, geometry: Geometry, text_page_size: tuple[float, float]
+) -> np.ndarray:
     """Matrix from tesseract's text page (points, y up) to the original page's user space."""
     rw, rh = geometry.rendered_size
     sw, sh = rw * geometry.scale, rh * geometry.scale  # size after upscaling

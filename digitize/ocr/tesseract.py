@@ -13,8 +13,9 @@ import logging
 import os
 import re
 import shutil
-import unicodedata
 import subprocess
+import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,13 +116,18 @@ _OSD_ROTATE = re.compile(r"Rotate:\s+(\d+)")
 _OSD_CONF = re.compile(r"Orientation confidence:\s+([\d.]+)")
 
 
-def detect_orientation(image: Image.Image, *, timeout: float) -> Orientation | None:
+def detect_orientation(image: Image.Image, *, timeout: float, dpi: int | None = None) -> Orientation | None:
     """Tesseract OSD: which way the page must turn to be upright (None if it cannot tell)."""
-    try:
-        out = pytesseract.image_to_osd(image, config="--psm 0", timeout=timeout)
-    except (RuntimeError, pytesseract.TesseractError) as exc:
-        tess_log.debug("OSD failed: %s", exc)
-        return None
+    config = "--psm 0" + (f" --dpi {dpi}" if dpi else "")
+    # handed over as a PPM file: pytesseract would write a page-sized PNG, slower than OSD itself
+    with tempfile.TemporaryDirectory(prefix="digitize-osd-") as tmp:
+        path = Path(tmp) / ("page.ppm" if image.mode in ("RGB", "L") else "page.png")
+        image.save(path)
+        try:
+            out = pytesseract.image_to_osd(str(path), config=config, timeout=timeout)
+        except (RuntimeError, pytesseract.TesseractError) as exc:
+            tess_log.debug("OSD failed: %s", exc)
+            return None
     rot, conf = _OSD_ROTATE.search(out), _OSD_CONF.search(out)
     if not rot or not conf:
         return None
