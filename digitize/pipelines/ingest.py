@@ -465,11 +465,13 @@ def metadata_of(doc: Any) -> Metadata:
     })
 
 
+_SEARCH_FIELDS = ("number_symbol", "doc_type", "abstract", "issuer", "parent_issuer", "signer", "place")
+
+
 def index_for_search(session: Any, doc_id: int, metadata: Metadata, pages: list[PageOcr]) -> None:
     """The full-text index holds folded text: the metadata apart (it ranks higher), and
     everything (metadata and every page's text) together."""
-    meta = fold(" ".join(metadata.value(k) or "" for k in
-                         ("number_symbol", "doc_type", "abstract", "issuer", "parent_issuer", "signer", "place")))
+    meta = fold(" ".join(metadata.value(k) or "" for k in _SEARCH_FIELDS))
     body = meta + "\n" + fold("\n".join(p.text for p in pages))
     issuer = fold(" ".join(metadata.value(k) or "" for k in ("issuer", "parent_issuer")))
     repository.index_document(session, doc_id, issuer=issuer, meta=meta, body=body)
