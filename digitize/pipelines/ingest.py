@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -378,6 +379,12 @@ def _docinfo(metadata: Metadata) -> dict[str, str]:
         "creator": metadata.value("issuer") or "",
         "language": "vi",
     }
+
+
+# The layout object_keys() writes: an original (group 2: its sha256), or an output made from one.
+ARCHIVE_KEY = re.compile(
+    r"(^|/)(?:originals/[0-9a-f]{2}/([0-9a-f]{64})\.\w+|pdf/[0-9a-f]{64}\.pdf|ocr/[0-9a-f]{64}\.json)$"
+)
 
 
 def object_keys(sha256: str, kind: str) -> dict[str, str]:

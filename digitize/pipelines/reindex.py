@@ -34,6 +34,7 @@ from ..storage import StorageError, open_store
 from .archive import Archive, current_actor
 from .executor import make_executor
 from .ingest import (
+    ARCHIVE_KEY,
     PIPELINE_VERSION,
     SUPPORTED_SUFFIXES,
     IngestOptions,
@@ -51,7 +52,6 @@ from .ingest import (
 log = logging.getLogger(__name__)
 
 _BATCH = 200
-_CONTENT_KEY = re.compile(r"(^|/)originals/[0-9a-f]{2}/([0-9a-f]{64})\.\w+$")
 
 
 @dataclass(slots=True)
@@ -300,9 +300,9 @@ def import_sources(archive: Archive, source: str, tmp: Path) -> Iterator[Path]:
     for info in store.iter():
         if Path(info.key).suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
-        content = _CONTENT_KEY.search(info.key)
-        if content and _archived(archive, content.group(2)):
-            continue  # content-addressed and recorded: nothing to copy or redo
+        ours = ARCHIVE_KEY.search(info.key)
+        if ours and (ours.group(2) is None or _archived(archive, ours.group(2))):
+            continue  # a digitize output, or an original already recorded: nothing to redo
         dest = tmp / Path(info.key).name
         try:
             yield store.get(info.key, dest)

@@ -9,7 +9,6 @@ from (if unchanged), a searchable PDF and OCR JSON by OCRing the original again.
 from __future__ import annotations
 
 import logging
-import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,13 +20,10 @@ from ..db.models import Document
 from ..ocr.sources import sha256_of
 from ..storage import ObjectMissing, ObjectStore, StorageError
 from .archive import Archive
-from .ingest import IngestOptions, ingest
+from .ingest import ARCHIVE_KEY, IngestOptions, ingest
 
 log = logging.getLogger(__name__)
 
-_OUR_KEYS = re.compile(
-    r"^(originals/[0-9a-f]{2}/[0-9a-f]{64}\.\w+|pdf/[0-9a-f]{64}\.pdf|ocr/[0-9a-f]{64}\.json)$"
-)
 
 
 @dataclass(slots=True)
@@ -114,7 +110,7 @@ def verify(archive: Archive, *, deep: bool = False, repair: bool = False) -> Ver
                         to_reocr.add(doc.id)
         for info in store.iter():
             report.objects += 1
-            if info.key not in referenced and _OUR_KEYS.match(info.key):
+            if info.key not in referenced and ARCHIVE_KEY.match(info.key):
                 report.problems.append(Problem(None, info.key, "orphan",
                                                "no document records it (left by an interrupted run?)"))
     if to_reocr:

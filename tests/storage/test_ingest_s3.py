@@ -94,3 +94,17 @@ def test_migrate_local_archive_to_s3(run, s3_env, s3, page_pdf, home):
     assert record["url"].startswith(s3)
     assert run("verify", "--deep").exit_code == 0
 
+
+
+def test_reindex_imports_an_old_bucket(run, s3_env, s3, page_pdf):
+    storage = s3_env(s3)
+    client = raw_client(s3)
+    client.upload_file(str(page_pdf("old.pdf")), BUCKET, "old-scans/2019/old.pdf")
+    client.put_object(Bucket=BUCKET, Key="old-scans/readme.txt", Body=b"not a scan")
+    result = run("--storage", storage, "reindex", "--import", f"s3://{BUCKET}/old-scans", "--json",
+                 "--jobs", "1")
+    assert [r["status"] for r in json_lines(result.stdout)] == ["ingested"], result.output
+    # the archive's own content-addressed originals are recognised without a download
+    again = run("--storage", storage, "reindex", "--import", storage, "--json", "--jobs", "1")
+    assert json_lines(again.stdout) == []
+    assert run("--storage", storage, "verify", "--deep").exit_code == 0
