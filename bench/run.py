@@ -533,7 +533,8 @@ def rescore(out: Path, *, real: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--quick", action="store_true", help="one repetition of tesseract, ocrmypdf and digitize")
+    ap.add_argument("--quick", action="store_true",
+                    help="one repetition of tesseract, ocrmypdf and digitize; profile digitize only")
     ap.add_argument("--long", action="store_true", help="also the 300-page run (about 12 minutes)")
     ap.add_argument("--long-only", action="store_true", help="only the 300-page run")
     ap.add_argument("--long-pages", type=int, default=300)
@@ -626,8 +627,8 @@ def main(argv: list[str] | None = None) -> int:
             res["digitize_timings"] = reps_t[mid]
             res["triage"] = profile_triage(scan)
         if not args.no_profile:
-            res["profile"] = profile_tools(scan, out, [t for t in ("tesseract", "digitize", "ocrmypdf")
-                                                       if t in tools], ctx)
+            profiled = ("digitize",) if args.quick else ("tesseract", "digitize", "ocrmypdf")
+            res["profile"] = profile_tools(scan, out, [t for t in profiled if t in tools], ctx)
     if args.long or args.long_only:
         print(f"long run: {args.long_pages} pages", flush=True)
         res["long"] = long_run(docs, out, args.long_pages, [1, 2])

@@ -34,7 +34,9 @@ class Settings:
     max_file_mb: int = 2048
     max_megapixels: float = 150.0  # per page, after rendering (decompression bomb guard)
     min_dpi: int = 200  # below this a scan should be redone (warning)
-    ocr_dpi: int = 300  # pages are rendered at least this fine for OCR
+    # resolution for pages without an image of their own (vector content); scans are read at
+    # their own resolution, and those coarser than 150 dpi are enlarged to 200 (BENCHMARKS.md)
+    ocr_dpi: int = 300
     max_ocr_dpi: int = 400
     review_threshold: float = 0.7
     url_expiry: int = 3600

@@ -372,12 +372,12 @@ class DocumentLexicon:
                 # "vé thu" where the document says "về" ten times and "vé" nowhere else,
                 # unless a pair holds the word as printed: a phrase of the register
                 # ("giai đoạn"), or seen elsewhere in the document
-                near = [
+                beside: list[str] = [
                     f"{a.group()} {b.group()}".lower()
                     for a, b in ((words[j], words[j + 1]) for j in (i - 1, i) if 0 <= j < len(words) - 1)
                     if text[a.end() : b.start()].strip() == ""
                 ]
-                if not any(self.settled.get(fold(p)) == p or self.pairs[p] > own_text[p] for p in near):
+                if not any(self.settled.get(fold(p)) == p or self.pairs[p] > own_text[p] for p in beside):
                     found.append(m.group())
                 continue
             # OCR reads Đ as D; other single words are too ambiguous to doubt (giai/giải)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pikepdf
@@ -119,7 +120,7 @@ def graft_text_layers(
 
 def _share_fonts(form: pikepdf.Object, cache: dict[str, pikepdf.Object]) -> None:
     """Every page's text layer uses the same GlyphLessFont: keep one copy in the file."""
-    fonts = form.get("/Resources", {}).get("/Font", {})
+    fonts: Any = form.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
     for name in list(fonts.keys()):
         font = fonts[name]
         key = str(font.get("/BaseFont", "")) + str(font.get("/Subtype", ""))

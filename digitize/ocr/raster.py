@@ -58,9 +58,9 @@ def render_page(
     if embedded is not None:
         return embedded[0]
     try:
-        images = pdf2image.convert_from_path(
-            str(pdf), dpi=dpi, first_page=number, last_page=number, grayscale=True,
-            timeout=timeout,
+        images = pdf2image.convert_from_path(  # pdftoppm takes a fractional dpi and timeout
+            str(pdf), dpi=cast(Any, dpi), first_page=number, last_page=number, grayscale=True,
+            timeout=cast(Any, timeout),
         )
     except (PDFPageCountError, PDFSyntaxError, OSError, RuntimeError) as exc:
         raise RenderError(f"page {number} cannot be rendered: {exc}") from exc
