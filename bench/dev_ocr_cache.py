@@ -39,7 +39,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from digitize.records import PageOcr, Word
+from digitize.records import METADATA_FIELDS, PageOcr, Word
 
 DPI = 300
 SAMPLES = Path("/work/shared/samples-real")
@@ -108,30 +108,14 @@ def bbox_pages(pdf: Path) -> list[PageOcr]:
 
 def ocr_page(pdf: str, page: int) -> dict:
     """Render one page at 300 dpi and run tesseract; return PageOcr JSON."""
-    import pytesseract
     from pdf2image import convert_from_path
+
+    from digitize.ocr.tesseract import ocr_words
 
     t0 = time.time()
     img = convert_from_path(pdf, dpi=DPI, first_page=page, last_page=page)[0]
-    data = pytesseract.image_to_data(img, lang="vie+eng", output_type=pytesseract.Output.DICT)
-    words: list[Word] = []
-    for i, text in enumerate(data["text"]):
-        if int(data["level"][i]) != 5 or not text.strip():
-            continue
-        words.append(
-            Word(
-                unicodedata.normalize("NFC", text),
-                int(data["left"][i]),
-                int(data["top"][i]),
-                int(data["width"][i]),
-                int(data["height"][i]),
-                float(data["conf"][i]),
-                int(data["block_num"][i]),
-                int(data["par_num"][i]),
-                int(data["line_num"][i]),
-            )
-        )
-    text = pytesseract.image_to_string(img, lang="vie+eng") if not words else _join(words)
+    words = ocr_words(img, lang="vie+eng", psm=3, timeout=300)
+    text = _join(words) if words else ""
     confs = [w.conf for w in words if w.conf >= 0]
     po = PageOcr(
         number=page,
@@ -150,24 +134,9 @@ def ocr_page(pdf: str, page: int) -> dict:
 
 def ocr_image(img, number: int) -> dict:
     """OCR one upright page image into PageOcr JSON (no text layer)."""
-    import pytesseract
+    from digitize.ocr.tesseract import ocr_words
 
-    data = pytesseract.image_to_data(img, lang="vie+eng", output_type=pytesseract.Output.DICT)
-    words = [
-        Word(
-            unicodedata.normalize("NFC", t),
-            int(data["left"][i]),
-            int(data["top"][i]),
-            int(data["width"][i]),
-            int(data["height"][i]),
-            float(data["conf"][i]),
-            int(data["block_num"][i]),
-            int(data["par_num"][i]),
-            int(data["line_num"][i]),
-        )
-        for i, t in enumerate(data["text"])
-        if int(data["level"][i]) == 5 and t.strip()
-    ]
+    words = ocr_words(img, lang="vie+eng", psm=3, timeout=300)
     confs = [w.conf for w in words if w.conf >= 0]
     return PageOcr(
         number=number,
@@ -221,19 +190,7 @@ def _join(words: list[Word]) -> str:
     return "".join(out)
 
 
-SCORED = (
-    "number_symbol",
-    "number",
-    "symbol",
-    "issued_date",
-    "place",
-    "doc_type",
-    "abstract",
-    "issuer",
-    "parent_issuer",
-    "signer",
-    "signer_title",
-)
+SCORED = tuple(f for f in METADATA_FIELDS if f not in ("urgency", "signed_at", "language"))
 HANDWRITTEN = ("number_symbol", "number", "issued_date")
 THRESHOLD = 0.7
 
@@ -388,10 +345,9 @@ def _page_image(pdf: str, number: int):
 
 def reread_doc(src: str, pdf: str) -> list[dict]:
     """Re-OCR the regions digitize.metadata asks for (red channel, psm 6) and splice."""
-    import pytesseract
-
     from digitize.metadata import extract_metadata
     from digitize.metadata.regions import regions_to_reread, splice_words
+    from digitize.ocr.tesseract import ocr_words
 
     pages = [PageOcr.from_json(p) for p in json.loads(Path(src).read_text())]
     for region in regions_to_reread(pages, extract_metadata(pages)):
@@ -400,24 +356,7 @@ def reread_doc(src: str, pdf: str) -> list[dict]:
         img = _page_image(pdf, region.page)
         crop = img.crop((region.left, region.top, region.right, region.bottom))
         crop = crop.convert("RGB").split()[0] if crop.mode == "RGB" else crop.convert("L")
-        data = pytesseract.image_to_data(
-            crop, lang="vie+eng", config="--psm 6", output_type=pytesseract.Output.DICT
-        )
-        words = [
-            Word(
-                unicodedata.normalize("NFC", t),
-                int(data["left"][i]),
-                int(data["top"][i]),
-                int(data["width"][i]),
-                int(data["height"][i]),
-                float(data["conf"][i]),
-                int(data["block_num"][i]),
-                int(data["par_num"][i]),
-                int(data["line_num"][i]),
-            )
-            for i, t in enumerate(data["text"])
-            if int(data["level"][i]) == 5 and t.strip()
-        ]
+        words = ocr_words(crop, lang="vie+eng", psm=6, timeout=120)
         i = region.page - 1
         pages[i] = splice_words(pages[i], region, words)
     return [p.to_json() for p in pages]

@@ -444,9 +444,10 @@ def _archive(
             result.id = doc.id
             result.needs_review = repository.fields_needing_review(doc, settings.review_threshold)
     except DatabaseError as exc:
-        if isinstance(exc.__cause__, IntegrityError) and _find_duplicate(archive, source.sha256):
-            dup = _find_duplicate(archive, source.sha256)
-            result.status, result.id = "duplicate", dup[0] if dup else None
+        # another run archived the same scan meanwhile: the unique sha256 stopped a double
+        dup = _find_duplicate(archive, source.sha256) if isinstance(exc.__cause__, IntegrityError) else None
+        if dup:
+            result.status, result.id = "duplicate", dup[0]
             return
         raise
     result.timings["db"] = time.perf_counter() - t

@@ -17,7 +17,7 @@ from ..storage import StorageError
 from .archive import Archive
 
 
-def _load(archive: Archive, session: Any, doc_id: int, *, with_pages: bool = False) -> Document:
+def _load(session: Any, doc_id: int, *, with_pages: bool = False) -> Document:
     doc = repository.get_document(session, doc_id, with_pages=with_pages)
     if doc is None:
         raise NotFound(f"no document with id {doc_id}", advice="`digitize search` lists ids")
@@ -45,7 +45,7 @@ def record_of(doc: Document, *, review_threshold: float, with_text: bool = False
 
 def document_record(archive: Archive, doc_id: int, *, with_url: bool = False) -> dict[str, Any]:
     with archive.session() as session:
-        doc = _load(archive, session, doc_id, with_pages=True)
+        doc = _load(session, doc_id, with_pages=True)
         record = record_of(doc, review_threshold=archive.settings.review_threshold)
         record.update({
             "kind": doc.kind,
@@ -78,7 +78,7 @@ def document_record(archive: Archive, doc_id: int, *, with_url: bool = False) ->
 
 def fetch_file(archive: Archive, doc_id: int, output: Path, *, original: bool) -> Path:
     with archive.session() as session:
-        doc = _load(archive, session, doc_id)
+        doc = _load(session, doc_id)
         key = doc.original_key if original else doc.pdf_key
         name = doc.source_name if original else f"{Path(doc.source_name).stem}.searchable.pdf"
     dest = output / Path(name).name if output.is_dir() else output
