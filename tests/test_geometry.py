@@ -111,3 +111,48 @@ def test_skewed_page_text_sits_on_its_lines(run, tmp_path: Path):
     x0, y0, _, _ = boxes["CỘNG"]
     assert abs(x0 - 28.8) < 12
     assert boxes["Quảng"][1] > y0 + 20  # third line is below the first
+
+
+def _colour_scan(tmp_path: Path, dpi: int) -> Path:
+    """An RGB scan: black text lines and a red seal blot over part of them."""
+    from PIL import ImageDraw
+
+    grey = text_page_image(["CHỦ TỊCH", "Nguyễn Văn An", "Trần Thị Bích Ngọc", "KT. GIÁM ĐỐC"] * 2,
+                           dpi=dpi, size_in=(4.0, 5.0))
+    img = grey.convert("RGB")
+    seal = (dpi // 2, dpi, dpi * 2, dpi * 5 // 2)
+    ImageDraw.Draw(img).ellipse(seal, outline=(220, 30, 30), width=dpi // 30)
+    png = tmp_path / "scan.png"
+    img.save(png, dpi=(dpi, dpi))
+    out = tmp_path / "scan.pdf"
+    out.write_bytes(img2pdf.convert([str(png)], layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))))
+    return out
+
+
+@pytest.mark.parametrize("turn,skew,dpi,scale", [
+    (0, 0.0, 300, 1.0), (0, 2.5, 300, 1.0), (90, -1.7, 300, 1.0), (180, 0.8, 200, 1.0),
+    (270, 3.0, 100, 2.0),
+])
+def test_second_look_cuts_the_same_pixels_as_the_ocr_copy(tmp_path, turn, skew, dpi, scale):
+    """reread cuts the region before transforming; it must match cutting the OCR copy."""
+    from PIL import Image
+
+    from digitize.ocr import raster
+    from digitize.ocr.reread import RereadTask, region_image
+
+    pdf = _colour_scan(tmp_path, dpi)
+    page = raster.render_page(pdf, 1, dpi, max_megapixels=50, width_pt=288, height_pt=360, colour=True)
+    assert page.mode == "RGB"
+    red = page.getchannel("R")
+    geometry = Geometry(rendered_size=page.size, rendered_dpi=dpi, rotate=turn, skew=skew, scale=scale)
+    full = raster.upscale(red, scale) if scale > 1 else red
+    full = preprocess.deskew(preprocess.rotate_upright(full, turn), skew)
+    ow, oh = full.size
+    box = (round(ow * 0.2), round(oh * 0.3), round(ow * 0.7), round(oh * 0.6))
+    expected = np.asarray(full.crop(box), dtype=float)
+    got = region_image(RereadTask(pdf, 1, geometry, box))
+    assert got.size == (box[2] - box[0], box[3] - box[1])
+    diff = np.abs(np.asarray(got, dtype=float) - expected).mean()
+    shifted = np.asarray(full.crop((box[0] + 4, box[1] + 4, box[2] + 4, box[3] + 4)), dtype=float)
+    assert diff < 0.25 * np.abs(shifted - expected).mean(), diff
+    assert isinstance(got, Image.Image) and got.mode == "L"

@@ -9,7 +9,6 @@ invisible text sits over the line it transcribes.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 import pikepdf
 
-from .preprocess import Geometry
+from .preprocess import Geometry, scaling, translation
 
 log = logging.getLogger(__name__)
 
@@ -29,39 +28,6 @@ class TextLayer:
     number: int  # 1-based page number
     text_pdf: Path
     geometry: Geometry
-
-
-def _m(a: float, b: float, c: float, d: float, e: float, f: float) -> np.ndarray:
-    """A PDF matrix [a b c d e f] as a 3x3 for column vectors."""
-    return np.array([[a, c, e], [b, d, f], [0.0, 0.0, 1.0]])
-
-
-def _rotation_about(angle_deg: float, cx: float, cy: float) -> np.ndarray:
-    """Rotate points by angle (counter-clockwise on screen, y down) about (cx, cy)."""
-    t = math.radians(angle_deg)
-    cos, sin = math.cos(t), math.sin(t)
-    # on a y-down screen a counter-clockwise turn is x' = c x + s y, y' = -s x + c y
-    rot = np.array([[cos, sin, 0.0], [-sin, cos, 0.0], [0.0, 0.0, 1.0]])
-    return _translate(cx, cy) @ rot @ _translate(-cx, -cy)
-
-
-def _translate(x: float, y: float) -> np.ndarray:
-    return np.array([[1.0, 0.0, x], [0.0, 1.0, y], [0.0, 0.0, 1.0]])
-
-
-def _scale(sx: float, sy: float) -> np.ndarray:
-    return np.array([[sx, 0.0, 0.0], [0.0, sy, 0.0], [0.0, 0.0, 1.0]])
-
-
-def _turned_to_rendered(rotate: int, w: float, h: float) -> np.ndarray:
-    """From the OCR copy turned `rotate` degrees clockwise back to the rendered page (w x h)."""
-    if rotate == 90:  # turned (x', y') = (h - y, x)  =>  x = y', y = h - x'
-        return np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, h], [0.0, 0.0, 1.0]])
-    if rotate == 180:
-        return np.array([[-1.0, 0.0, w], [0.0, -1.0, h], [0.0, 0.0, 1.0]])
-    if rotate == 270:  # turned (x', y') = (y, w - x)  =>  x = w - y', y = x'
-        return np.array([[0.0, -1.0, w], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
-    return np.eye(3)
 
 
 def _display_to_user(page: pikepdf.Page) -> np.ndarray:
@@ -84,16 +50,11 @@ def placement_matrix(
     page: pikepdf.Page, geometry: Geometry, text_page_size: tuple[float, float]
 ) -> np.ndarray:
     """Matrix from tesseract's text page (points, y up) to the original page's user space."""
-    rw, rh = geometry.rendered_size
-    sw, sh = rw * geometry.scale, rh * geometry.scale  # size after upscaling
-    ow, oh = (sh, sw) if geometry.rotate in (90, 270) else (sw, sh)  # OCR copy size
+    ow, oh = geometry.ocr_size
     tw, th = text_page_size
-    text_to_ocr = _translate(0, oh) @ _scale(ow / tw, -oh / th)  # points y-up -> px y-down
-    undo_skew = _rotation_about(-geometry.skew, ow / 2, oh / 2)
-    undo_turn = _turned_to_rendered(geometry.rotate, sw, sh)
-    px_to_points = _scale(72.0 / (geometry.rendered_dpi * geometry.scale),
-                          72.0 / (geometry.rendered_dpi * geometry.scale))
-    return _display_to_user(page) @ px_to_points @ undo_turn @ undo_skew @ text_to_ocr
+    text_to_ocr = translation(0, oh) @ scaling(ow / tw, -oh / th)  # points y-up -> px y-down
+    px_to_points = scaling(72.0 / geometry.rendered_dpi, 72.0 / geometry.rendered_dpi)
+    return _display_to_user(page) @ px_to_points @ geometry.to_rendered() @ text_to_ocr
 
 
 def graft_text_layers(

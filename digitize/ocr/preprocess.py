@@ -7,6 +7,7 @@ and `Geometry` records how to map OCR coordinates back onto it.
 from __future__ import annotations
 
 import logging
+import math
 import weakref
 from dataclasses import dataclass
 
@@ -27,6 +28,47 @@ class Geometry:
     rotate: int = 0  # clockwise degrees applied (0/90/180/270)
     skew: float = 0.0  # degrees counter-clockwise applied by deskew
     scale: float = 1.0  # upscaling factor applied after rotation
+
+    @property
+    def ocr_size(self) -> tuple[float, float]:
+        """Width and height of the OCR copy in px."""
+        sw, sh = self.rendered_size[0] * self.scale, self.rendered_size[1] * self.scale
+        return (sh, sw) if self.rotate in (90, 270) else (sw, sh)
+
+    def to_rendered(self) -> np.ndarray:
+        """3x3 matrix (column vectors) from the OCR copy's px to the rendered page's px."""
+        ow, oh = self.ocr_size
+        sw, sh = self.rendered_size[0] * self.scale, self.rendered_size[1] * self.scale
+        undo_skew = rotation_about(-self.skew, ow / 2, oh / 2)
+        return scaling(1 / self.scale, 1 / self.scale) @ _turned_to_rendered(self.rotate, sw, sh) @ undo_skew
+
+
+def translation(x: float, y: float) -> np.ndarray:
+    return np.array([[1.0, 0.0, x], [0.0, 1.0, y], [0.0, 0.0, 1.0]])
+
+
+def scaling(sx: float, sy: float) -> np.ndarray:
+    return np.array([[sx, 0.0, 0.0], [0.0, sy, 0.0], [0.0, 0.0, 1.0]])
+
+
+def rotation_about(angle_deg: float, cx: float, cy: float) -> np.ndarray:
+    """Rotate points by angle (counter-clockwise on screen, y down) about (cx, cy)."""
+    t = math.radians(angle_deg)
+    cos, sin = math.cos(t), math.sin(t)
+    # on a y-down screen a counter-clockwise turn is x' = c x + s y, y' = -s x + c y
+    rot = np.array([[cos, sin, 0.0], [-sin, cos, 0.0], [0.0, 0.0, 1.0]])
+    return translation(cx, cy) @ rot @ translation(-cx, -cy)
+
+
+def _turned_to_rendered(rotate: int, w: float, h: float) -> np.ndarray:
+    """From the copy turned `rotate` degrees clockwise back to the unturned image (w x h)."""
+    if rotate == 90:  # turned (x', y') = (h - y, x)  =>  x = y', y = h - x'
+        return np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, h], [0.0, 0.0, 1.0]])
+    if rotate == 180:
+        return np.array([[-1.0, 0.0, w], [0.0, -1.0, h], [0.0, 0.0, 1.0]])
+    if rotate == 270:  # turned (x', y') = (y, w - x)  =>  x = w - y', y = x'
+        return np.array([[0.0, -1.0, w], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    return np.eye(3)
 
 
 # the last page's small grey copy: blank check, skew and line direction all look at it

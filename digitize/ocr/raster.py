@@ -41,9 +41,10 @@ def choose_dpi(native_dpi: float | None, *, ocr_dpi: int, max_ocr_dpi: int) -> f
 
 def render_page(
     pdf: Path, number: int, dpi: float, *, max_megapixels: float, width_pt: float, height_pt: float,
-    timeout: float = 120.0,
+    timeout: float = 120.0, colour: bool = False,
 ) -> Image.Image:
-    """Page `number` (1-based) as a grayscale image in display orientation, at `dpi` or finer.
+    """Page `number` (1-based) as a grayscale image (RGB with `colour`, if the page has
+    colour) in display orientation, at `dpi` or finer.
 
     A scanned page (one image covering it) is its embedded image, at the image's own
     resolution (reduced by a whole factor when that is over `dpi`); any other page is
@@ -54,12 +55,12 @@ def render_page(
         raise RenderError(
             f"page {number} would be {megapixels:.0f} MP at {dpi:g} dpi (limit {max_megapixels:g} MP)"
         )
-    embedded = page_image(pdf, number, max_dpi=dpi * 1.01, max_megapixels=max_megapixels)
+    embedded = page_image(pdf, number, max_dpi=dpi * 1.01, max_megapixels=max_megapixels, colour=colour)
     if embedded is not None:
         return embedded[0]
     try:
         images = pdf2image.convert_from_path(  # pdftoppm takes a fractional dpi and timeout
-            str(pdf), dpi=cast(Any, dpi), first_page=number, last_page=number, grayscale=True,
+            str(pdf), dpi=cast(Any, dpi), first_page=number, last_page=number, grayscale=not colour,
             timeout=cast(Any, timeout),
         )
     except (PDFPageCountError, PDFSyntaxError, OSError, RuntimeError) as exc:

@@ -345,7 +345,7 @@ def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[Rerea
         (region, job.executor.submit(reread_region, RereadTask(
             job.source.work_pdf, region.page, job.geometries[region.page],
             (region.left, region.top, region.right, region.bottom), settings.lang,
-            min(settings.page_timeout, 60.0))))
+            min(settings.page_timeout, 60.0), settings.max_megapixels)))
         for region in regions
     ]
     return [(region, future.result()) for region, future in futures]
