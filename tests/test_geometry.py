@@ -134,7 +134,7 @@ def _colour_scan(tmp_path: Path, dpi: int) -> Path:
     (270, 3.0, 100, 2.0),
 ])
 def test_second_look_cuts_the_same_pixels_as_the_ocr_copy(tmp_path, turn, skew, dpi, scale):
-    """reread cuts the region before transforming; it must match cutting the OCR copy."""
+    """reread cuts the region before transforming; it must give what cutting the OCR copy gives."""
     from PIL import Image
 
     from digitize.ocr import raster
@@ -153,6 +153,5 @@ def test_second_look_cuts_the_same_pixels_as_the_ocr_copy(tmp_path, turn, skew, 
     got = region_image(RereadTask(pdf, 1, geometry, box))
     assert got.size == (box[2] - box[0], box[3] - box[1])
     diff = np.abs(np.asarray(got, dtype=float) - expected).mean()
-    shifted = np.asarray(full.crop((box[0] + 4, box[1] + 4, box[2] + 4, box[3] + 4)), dtype=float)
-    assert diff < 0.25 * np.abs(shifted - expected).mean(), diff
+    assert diff < 0.5  # grey levels: the same pixels, not merely the same place
     assert isinstance(got, Image.Image) and got.mode == "L"

@@ -73,17 +73,21 @@ def region_image(task: RereadTask) -> Image.Image:
     cut = page.crop((x0, y0, x1, y1))
     del page
     red = cut.getchannel("R") if cut.mode == "RGB" else cut.convert("L")
-    # the same transform as the OCR copy, on the cut only
+    # the same transform as the OCR copy, on the cut only: turned (and enlarged) alike, the
+    # cut sits at a fixed offset from the OCR copy's frame, and it is straightened about
+    # the OCR copy's own centre, so the same pixels come out
+    upright = preprocess.Geometry(rendered_size=g.rendered_size, rendered_dpi=g.rendered_dpi,
+                                  rotate=g.rotate, scale=g.scale)
     piece = preprocess.Geometry(rendered_size=red.size, rendered_dpi=g.rendered_dpi,
-                                rotate=g.rotate, skew=g.skew, scale=g.scale)
+                                rotate=g.rotate, scale=g.scale)
+    shift = np.linalg.inv(piece.to_rendered()) @ preprocess.translation(-x0, -y0) @ upright.to_rendered()
+    dx, dy = float(shift[0, 2]), float(shift[1, 2])
     if g.scale > 1.0:
         red = raster.upscale(red, g.scale)
     if g.rotate:
         red = preprocess.rotate_upright(red, g.rotate)
     if g.skew:
-        red = preprocess.deskew(red, g.skew)
-    # OCR copy -> cut: a pure shift, since both were turned and straightened alike
-    to_piece = np.linalg.inv(piece.to_rendered()) @ preprocess.translation(-x0, -y0) @ to_rendered
-    px, py, _ = to_piece @ np.array([left, top, 1.0])
-    px, py = round(float(px)), round(float(py))
+        ow, oh = g.ocr_size
+        red = preprocess.deskew(red, g.skew, center=(ow / 2 + dx, oh / 2 + dy))
+    px, py = round(left + dx), round(top + dy)
     return red.crop((px, py, px + right - left, py + bottom - top))

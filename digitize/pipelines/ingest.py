@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -114,6 +114,13 @@ class _Job:
     executor: Executor
     settings: Any = None
     geometries: dict[int, Geometry] = field(default_factory=dict)
+    # filled in by _read_first once its pages are done
+    read: bool = False
+    failure: Exception | None = None
+    pages: list[PageOcr] = field(default_factory=list)
+    layers: list[searchable.TextLayer] = field(default_factory=list)
+    first: Metadata | None = None
+    second_look: list[tuple[Region, Future[list[Word]]]] = field(default_factory=list)
 
 
 Reread = tuple[Region, list[Word]]
@@ -154,7 +161,8 @@ def ingest(
     try:
         for path in paths:
             while pending and _queued_pages(pending) >= 2 * jobs:
-                yield _finish_front(archive, pending, in_flight, options, progress)
+                if (done := _advance_front(archive, pending, in_flight, options, progress)) is not None:
+                    yield done
             item = _start(archive, path, options, executor, in_flight, pending, progress)
             pending.append(item)
             while pending and isinstance(front := pending[0], IngestResult):
@@ -167,15 +175,37 @@ def ingest(
             if isinstance(item, _Job):
                 for fut in item.futures.values():
                     fut.cancel()
+                for _, look in item.second_look:
+                    look.cancel()
                 _cleanup(item.work_dir, options)
         executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _queued_pages(pending: deque[_Job | IngestResult]) -> int:
-    return sum(
-        sum(1 for f in item.futures.values() if not f.done())
-        for item in pending if isinstance(item, _Job)
-    )
+    return len(_unfinished_pages(pending))
+
+
+def _unfinished_pages(pending: deque[_Job | IngestResult]) -> list[Future[PageResult]]:
+    return [f for item in pending if isinstance(item, _Job) for f in item.futures.values() if not f.done()]
+
+
+def _advance_front(
+    archive: Archive, pending: deque[_Job | IngestResult], in_flight: set[str],
+    options: IngestOptions, progress: Progress,
+) -> IngestResult | None:
+    """Finish the first file in line, or, while its second look is still queued behind later
+    files' pages, return None as soon as any page is done so that more pages can be sent:
+    the pool never runs dry waiting for one small task."""
+    front = pending[0]
+    if isinstance(front, _Job):
+        _read_first(front, progress)
+        looking: list[Future[Any]] = [f for _, f in front.second_look if not f.done()]
+        if looking:
+            others: list[Future[Any]] = _unfinished_pages(pending)  # the front's own are done
+            wait(looking + others, return_when=FIRST_COMPLETED)
+            if any(not f.done() for f in looking):
+                return None
+    return _finish_front(archive, pending, in_flight, options, progress)
 
 
 def _emit(result: IngestResult, progress: Progress) -> IngestResult:
@@ -283,18 +313,37 @@ def _submit_pages(
                                           info.layer_text, source="text-layer")
 
 
+def _read_first(job: _Job, progress: Progress) -> None:
+    """Wait for the pages, read the metadata, and send weak regions for a second look."""
+    if job.read:
+        return
+    job.read = True
+    try:
+        job.pages, job.layers = _collect_pages(job, progress)
+        t = time.perf_counter()
+        job.first = extract_metadata(job.pages, source_name=job.path.name)
+        job.second_look = _second_look(job, job.pages, job.first)
+        job.result.timings["metadata"] = time.perf_counter() - t
+    except Exception as exc:  # reported by _finish, with the file's name
+        job.failure = exc
+
+
 def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progress) -> IngestResult:
-    """Wait for the pages, build the outputs, archive them, record the document."""
+    """Wait for the pages and the second look, build the outputs, archive them, record the document."""
     result = job.result
     try:
-        pages, layers = _collect_pages(job, progress)
+        _read_first(job, progress)
+        if job.failure is not None:
+            raise job.failure
+        assert job.first is not None
+        pages = job.pages
+        rereads = [(region, future.result()) for region, future in job.second_look]
         t = time.perf_counter()
-        first = extract_metadata(pages, source_name=job.path.name)
-        rereads = _second_look(job, pages, first)
-        metadata = read_metadata(pages, rereads, job.path.name) if rereads else first
-        result.timings["metadata"] = time.perf_counter() - t
-        out_pdf, ocr_json = _write_outputs(job, pages, layers, metadata, rereads)
-        result.timings["assemble"] = time.perf_counter() - t - result.timings["metadata"]
+        metadata = read_metadata(pages, rereads, job.path.name) if rereads else job.first
+        result.timings["metadata"] = result.timings.get("metadata", 0.0) + time.perf_counter() - t
+        t = time.perf_counter()
+        out_pdf, ocr_json = _write_outputs(job, pages, job.layers, metadata, rereads)
+        result.timings["assemble"] = time.perf_counter() - t
         _archive(archive, job, pages, metadata, out_pdf, ocr_json, replace=options.replace)
     except DigitizeError as exc:
         result.status, result.error = "failed", str(exc)
@@ -334,21 +383,21 @@ def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[s
     return pages, layers
 
 
-def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[Reread]:
-    """Read the signer block again (red channel, one text block) when the first pass was weak."""
+def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple[Region, Future[list[Word]]]]:
+    """Send the signer block to be read again (red channel, one text block) when the first
+    pass was weak."""
     regions = [r for r in regions_to_reread(pages, first)
                if r.reason == "signer" and r.page in job.geometries and pages[r.page - 1].source == "ocr"]
     if not regions:
         return []
     settings = job.settings
-    futures = [
+    return [
         (region, job.executor.submit(reread_region, RereadTask(
             job.source.work_pdf, region.page, job.geometries[region.page],
             (region.left, region.top, region.right, region.bottom), settings.lang,
             min(settings.page_timeout, 60.0), settings.max_megapixels)))
         for region in regions
     ]
-    return [(region, future.result()) for region, future in futures]
 
 
 def _write_outputs(
