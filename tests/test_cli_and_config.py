@@ -45,7 +45,7 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path: Path, backend
         url = fresh_postgres_db(request.getfixturevalue("postgres"))
     engine = db.make_engine(url)
     db.upgrade(engine)
-    assert db.current_revision(engine) == db.head_revision(engine)
+    assert db.current_revision(engine) == db.head_revision(engine) == db.HEAD_REVISION
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={
             "include_name": lambda name, type_, parents: not (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -31,10 +31,12 @@ def _worker_init() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
-def make_executor(jobs: int) -> Executor:
+def make_executor(jobs: int, preload: Sequence[str] = ()) -> Executor:
+    """`jobs` worker processes, forked from a server that has imported `preload` (only what
+    the tasks need: the parent waits for these imports before the first task starts)."""
     if jobs <= 1:
         return InlineExecutor()
     # forkserver: workers never inherit the parent's threads (progress bar) or DB handles
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["digitize.ocr.page", "digitize.pipelines.reindex"])
+    ctx.set_forkserver_preload(list(preload))
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)

@@ -155,7 +155,7 @@ def ingest(
     progress = progress or Progress()
     settings = archive.settings
     jobs = settings.effective_jobs
-    executor = make_executor(jobs)
+    executor = make_executor(jobs, preload=("digitize.ocr.page", "digitize.ocr.reread"))
     pending: deque[_Job | IngestResult] = deque()
     in_flight: set[str] = set()
     try:

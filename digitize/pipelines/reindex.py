@@ -191,7 +191,7 @@ def reextract(archive: Archive, where: Where, *, if_needed: bool = False, restar
     batches = [b for b in batches if b]
     if on_progress and summary.skipped:
         on_progress(summary.skipped)
-    pool = make_executor(jobs) if jobs > 1 and len(batches) > 1 else None
+    pool = make_executor(jobs, preload=(__name__,)) if jobs > 1 and len(batches) > 1 else None
     try:
         parts = (pool.map(_batch_in_worker, repeat(archive.settings), batches) if pool
                  else (_reextract_batch(archive, batch) for batch in batches))
