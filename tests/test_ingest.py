@@ -202,3 +202,29 @@ def test_search_shows_brackets_and_matches_in_plain_output(run, page_pdf):
     run("ingest", page_pdf("b.pdf", lines=lines), "--jobs", "1")
     out = run("search", "chuyen doi").stdout
     assert "[chuyển] [đổi]" in out and " sung]" in out  # the printed brackets survive too
+
+
+@pytest.mark.parametrize("lines,asks_osd", [(PAGE_LINES + PAGE_LINES[2:], False), (PAGE_LINES[:2], True)])
+def test_bad_read_asks_osd_only_when_the_ink_leaves_doubt(tmp_path, monkeypatch, lines, asks_osd):
+    """A page that reads badly (a fax, a pale copy) but whose many lines are surely upright
+    costs no OSD pass; a sparse page that reads badly still asks OSD."""
+    import img2pdf
+
+    from digitize.ocr import page, tesseract
+
+    calls: list[int] = []
+    real = tesseract.detect_orientation
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tesseract, "detect_orientation", counting)
+    monkeypatch.setattr(page, "_reads_well", lambda out: False)
+    png, pdf = tmp_path / "p.png", tmp_path / "p.pdf"
+    text_page_image(lines, size_in=(5.8, 4.0)).save(png, dpi=(300, 300))
+    pdf.write_bytes(img2pdf.convert([str(png)], layout_fun=img2pdf.get_fixed_dpi_layout_fun((300, 300))))
+    result = page.process_page(page.PageTask(pdf=pdf, number=1, width_pt=417.6, height_pt=288.0,
+                                             native_dpi=300, out_dir=tmp_path, lang="vie"))
+    assert bool(calls) is asks_osd
+    assert result.ocr.rotation == 0 and "QUẢNG NGÃI" in result.ocr.text

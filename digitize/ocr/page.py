@@ -111,8 +111,9 @@ def _read_upright(
 
     A page whose lines run down it (on its side) asks OSD before it is read, and a page
     whose ink is upside down (marks and ascenders below its lines) is turned before it is
-    read, so neither is read twice; a page that reads badly asks OSD afterwards. A turn is
-    kept only when the turned page reads well, or better than the page as it was.
+    read, so neither is read twice; a page that reads badly asks OSD afterwards, unless its
+    ink is surely upright. A turn is kept only when the turned page reads well, or better
+    than the page as it was.
     """
     osd: tesseract.Orientation | None = None
     turned: Reading | None = None
@@ -127,8 +128,9 @@ def _read_upright(
     out = _recognise(image, geometry, task)
     if turned is not None and _score(turned[0]) > _score(out):
         return _turn_kept(turned, task, osd)
-    if not _reads_well(out):
-        # a page on its side or upside down reads badly; ask OSD, then check the answer
+    if not _reads_well(out) and (turned is not None or not preprocess.is_surely_upright(image)):
+        # a page on its side or upside down reads badly; ask OSD, then check the answer. A
+        # page whose ink leaves no doubt that it is upright (a fax, a pale copy) is not asked
         osd = osd or _orientation(image, geometry, task, timings)
         if (osd is not None and osd.rotate and osd.confidence >= _OSD_MIN
                 and (turned is None or osd.rotate != turned[2].rotate)):

@@ -141,15 +141,8 @@ def is_sideways(image: Image.Image, *, ratio: float = 0.5) -> bool:
     The ink's column profile is then far sharper than its row profile; on upright text
     pages the row profile is 4 to 20 times the sharper, on turned ones about 0.1 times.
     """
-    mask = _small_dark_mask(image)
-    ys, xs = np.nonzero(mask)
-    if len(xs) < 500:
-        return False
-    rows = np.bincount(ys, minlength=mask.shape[0]).astype(np.float64)
-    cols = np.bincount(xs, minlength=mask.shape[1]).astype(np.float64)
-    row_sharpness = float(np.sum(np.diff(rows) ** 2)) * mask.shape[0]
-    col_sharpness = float(np.sum(np.diff(cols) ** 2)) * mask.shape[1]
-    return row_sharpness < ratio * col_sharpness
+    sharpness = _profile_sharpness(image)
+    return sharpness is not None and sharpness[0] < ratio * sharpness[1]
 
 
 def is_upside_down(image: Image.Image, *, ratio: float = 0.6, min_lines: int = 8) -> bool:
@@ -159,6 +152,36 @@ def is_upside_down(image: Image.Image, *, ratio: float = 0.6, min_lines: int = 8
     (ascenders, capitals, and Vietnamese tone marks) outweighs the ink below its baseline
     (descenders, the dot below) 1.4 to 3.5 times; turned over, the share drops under 0.7.
     """
+    above, below, lines = _marks_around_lines(image)
+    return lines >= min_lines and above < ratio * max(below, 1.0)
+
+
+def is_surely_upright(image: Image.Image, *, min_lines: int = 8) -> bool:
+    """Does the ink leave no doubt that the page is upright? Its rows are at least twice as
+    sharp as its columns, and the ink above its lines at least 1.2 times that below them:
+    both well outside what turned pages show (0.1 and 0.3-0.7)."""
+    sharpness = _profile_sharpness(image)
+    if sharpness is None or sharpness[0] < 2.0 * sharpness[1]:
+        return False
+    above, below, lines = _marks_around_lines(image)
+    return lines >= min_lines and above >= 1.2 * max(below, 1.0)
+
+
+def _profile_sharpness(image: Image.Image) -> tuple[float, float] | None:
+    """How sharp the ink's row and column profiles are (None: too little ink to tell)."""
+    mask = _small_dark_mask(image)
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 500:
+        return None
+    rows = np.bincount(ys, minlength=mask.shape[0]).astype(np.float64)
+    cols = np.bincount(xs, minlength=mask.shape[1]).astype(np.float64)
+    return (float(np.sum(np.diff(rows) ** 2)) * mask.shape[0],
+            float(np.sum(np.diff(cols) ** 2)) * mask.shape[1])
+
+
+def _marks_around_lines(image: Image.Image) -> tuple[float, float, int]:
+    """Ink above the x-height band and below the baseline, summed over the text lines, and
+    how many lines there are."""
     mask = _small_dark_mask(image)
     rows = mask.sum(axis=1)
     above = below = 0.0
@@ -178,7 +201,7 @@ def is_upside_down(image: Image.Image, *, ratio: float = 0.6, min_lines: int = 8
             below += float(band[core[-1] + 1:].sum())
             lines += 1
         i = j
-    return lines >= min_lines and above < ratio * max(below, 1.0)
+    return above, below, lines
 
 
 def rotate_upright(image: Image.Image, rotate: int) -> Image.Image:
