@@ -156,3 +156,35 @@ def test_scan_ignores_done_and_failed(inbox):
         (inbox / sub / "x.pdf").write_bytes(b"x")
     ready, waiting, refused = scan(inbox, settle=0, now=time.time() + 100)
     assert ready == [] and waiting == 0 and refused == 0
+
+
+def test_a_worker_killed_mid_run_costs_no_file(home, inbox, page_pdf, run):
+    """The OOM killer takes one pool worker while it reads a page: the pool is started
+    again, the lost pages are read again, and every file lands."""
+    import psutil
+
+    for i in range(2):
+        scan = page_pdf(f"doc{i}.pdf", lines=[*PAGE_LINES, f"Trang số {i}"], pages=3)
+        _age(scan.rename(inbox / scan.name))
+    proc = _digitize(home, "inbox", str(inbox), "--json", "--jobs", "2", "--settle", "0")
+    killed = None
+    deadline = time.time() + 120
+    while killed is None and proc.poll() is None and time.time() < deadline:
+        for child in psutil.Process(proc.pid).children(recursive=True):
+            try:
+                parent = child.parent()
+                if child.name() == "tesseract" and parent is not None and parent.pid != proc.pid:
+                    killed = parent  # a pool worker (the run itself asks tesseract its version)
+                    killed.kill()
+                    break
+            except psutil.NoSuchProcess:
+                continue
+        time.sleep(0.05)
+    out, err = proc.communicate(timeout=300)
+    assert killed is not None, "no tesseract seen"
+    assert proc.returncode == ExitCode.OK, err
+    summary = json.loads(out.splitlines()[-1])
+    assert summary["ingested"] == 2 and summary["failed"] == 0, out
+    assert "worker process died" in err
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["doc0.pdf", "doc1.pdf"]
+    assert _count_documents(run) == 2

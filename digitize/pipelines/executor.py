@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -40,3 +40,36 @@ def make_executor(jobs: int, preload: Sequence[str] = ()) -> Executor:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(list(preload))
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+
+
+class Pool:
+    """The worker pool for one run, started afresh when a worker dies.
+
+    A worker killed from outside (the OOM killer on a huge page, a crash in a library)
+    breaks a ProcessPoolExecutor for good: every task in it fails, and so does every later
+    submit. `restart` replaces it once per breakage; `generation` tells a caller holding
+    futures from a broken pool that a new one is there.
+    """
+
+    def __init__(self, jobs: int, preload: Sequence[str] = ()) -> None:
+        self._jobs, self._preload = jobs, tuple(preload)
+        self.executor = make_executor(jobs, preload)
+        self.generation = 0
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        try:
+            return self.executor.submit(fn, *args)
+        except BrokenExecutor:
+            self.restart(self.generation)
+            return self.executor.submit(fn, *args)
+
+    def restart(self, broken_generation: int) -> None:
+        """Replace the pool, unless it was already replaced since `broken_generation`."""
+        if broken_generation != self.generation:
+            return
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = make_executor(self._jobs, self._preload)
+        self.generation += 1
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)

@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, CancelledError, Future, wait
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -37,7 +37,7 @@ from ..ocr.reread import RereadTask, reread_region
 from ..records import METADATA_FIELDS, FieldValue, Metadata, PageOcr, Word
 from ..storage import StorageError
 from .archive import Archive, current_actor
-from .executor import make_executor
+from .executor import Pool
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +111,12 @@ class _Job:
     futures: dict[int, Future[PageResult]]
     layer_pages: dict[int, PageOcr]
     result: IngestResult
-    executor: Executor
+    executor: Pool
     settings: Any = None
     geometries: dict[int, Geometry] = field(default_factory=dict)
+    tasks: dict[int, PageTask] = field(default_factory=dict)
+    generations: dict[int, int] = field(default_factory=dict)  # the pool each page went to
+    retries: dict[int, int] = field(default_factory=dict)  # pages read again after a worker died
     # filled in by _read_first once its pages are done
     read: bool = False
     failure: Exception | None = None
@@ -155,7 +158,7 @@ def ingest(
     progress = progress or Progress()
     settings = archive.settings
     jobs = settings.effective_jobs
-    executor = make_executor(jobs, preload=("digitize.ocr.page", "digitize.ocr.reread"))
+    executor = Pool(jobs, preload=("digitize.ocr.page", "digitize.ocr.reread"))
     pending: deque[_Job | IngestResult] = deque()
     in_flight: set[str] = set()
     try:
@@ -178,7 +181,7 @@ def ingest(
                 for _, look in item.second_look:
                     look.cancel()
                 _cleanup(item.work_dir, options)
-        executor.shutdown(wait=True, cancel_futures=True)
+        executor.shutdown()
 
 
 def _queued_pages(pending: deque[_Job | IngestResult]) -> int:
@@ -227,7 +230,7 @@ def _finish_front(
 
 
 def _start(
-    archive: Archive, path: Path, options: IngestOptions, executor: Executor,
+    archive: Archive, path: Path, options: IngestOptions, executor: Pool,
     in_flight: set[str], pending: deque[_Job | IngestResult], progress: Progress,
 ) -> _Job | IngestResult:
     """Triage and hash the file, stop on a duplicate, then send its pages to OCR."""
@@ -289,7 +292,7 @@ def _find_duplicate(archive: Archive, sha256: str) -> tuple[int, int] | None:
 
 
 def _submit_pages(
-    job: _Job, options: IngestOptions, settings: Any, executor: Executor, progress: Progress,
+    job: _Job, options: IngestOptions, settings: Any, executor: Pool, progress: Progress,
 ) -> None:
     layer_numbers = set()
     for info in job.source.pages:
@@ -304,6 +307,7 @@ def _submit_pages(
             max_megapixels=settings.max_megapixels, timeout=settings.page_timeout,
             deskew=not job.source.camera_photo, layer_text=info.layer_text,
         )
+        job.tasks[info.number], job.generations[info.number] = task, executor.generation
         job.futures[info.number] = future = executor.submit(process_page, task)
         future.add_done_callback(partial(_page_finished, progress, job.path))
     job.layer_pages = textlayer.read_pages(job.source.work_pdf, layer_numbers)
@@ -337,7 +341,7 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
             raise job.failure
         assert job.first is not None
         pages = job.pages
-        rereads = [(region, future.result()) for region, future in job.second_look]
+        rereads = [(region, _words_or_none(future)) for region, future in job.second_look]
         t = time.perf_counter()
         metadata = read_metadata(pages, rereads, job.path.name) if rereads else job.first
         result.timings["metadata"] = result.timings.get("metadata", 0.0) + time.perf_counter() - t
@@ -369,7 +373,7 @@ def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[s
             progress.page_done(job.path)
             continue
         try:
-            page_result = job.futures[info.number].result()
+            page_result = _page_result(job, info.number)
         except RenderError as exc:
             raise InputError(f"{job.path}: {exc}", advice="check the file, or raise max_megapixels") from exc
         pages.append(page_result.ocr)
@@ -381,6 +385,29 @@ def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[s
         if page_result.text_pdf is not None and page_result.geometry is not None:
             layers.append(searchable.TextLayer(info.number, page_result.text_pdf, page_result.geometry))
     return pages, layers
+
+
+_MAX_RETRIES = 2  # a page whose worker dies again and again fails its file
+
+
+def _page_result(job: _Job, number: int) -> PageResult:
+    """The page's OCR, read again in a fresh pool if a worker died while the page was in
+    the pool (the OOM killer, a crash): every page in a broken pool is lost with it."""
+    while True:
+        try:
+            return job.futures[number].result()
+        except (BrokenExecutor, CancelledError):
+            if job.retries.get(number, 0) >= _MAX_RETRIES:
+                raise InputError(
+                    f"{job.path}: a worker process died while reading page {number} (out of memory?)",
+                    advice="retry the file alone with --jobs 1, or give the machine more memory",
+                ) from None
+            job.retries[number] = job.retries.get(number, 0) + 1
+            log.warning("%s: a worker process died; reading page %d again", job.path, number)
+            job.result.warnings.append(f"page {number}: a worker process died while reading it; read again")
+            job.executor.restart(job.generations[number])
+            job.generations[number] = job.executor.generation
+            job.futures[number] = job.executor.submit(process_page, job.tasks[number])
 
 
 def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple[Region, Future[list[Word]]]]:
@@ -398,6 +425,15 @@ def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple
             min(settings.page_timeout, 60.0), settings.max_megapixels)))
         for region in regions
     ]
+
+
+def _words_or_none(future: Future[list[Word]]) -> list[Word]:
+    """A second look lost with a broken pool is only a second look: go without it."""
+    try:
+        return future.result()
+    except (BrokenExecutor, CancelledError):
+        log.warning("a second look at a region was lost with its worker process")
+        return []
 
 
 def _write_outputs(
