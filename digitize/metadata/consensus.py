@@ -144,6 +144,15 @@ def _acceptable(old: str, new: str, strong: bool) -> bool:
     return mark_count(new) >= mark_count(old) or strong
 
 
+def _only_marks_lost(printed: list[str], other: list[str]) -> bool:
+    """True when every printed word is spelled as in `other` or bare of any mark, and at
+    least one is bare: `other` is the printed pair with the marks OCR dropped put back."""
+    bare = [not has_vietnamese_marks(p) for p in printed]
+    return any(b and p != o for b, p, o in zip(bare, printed, other, strict=True)) and all(
+        b or p == o for b, p, o in zip(bare, printed, other, strict=True)
+    )
+
+
 class DocumentLexicon:
     """Counts of the word forms and word pairs a document uses (lowercased)."""
 
@@ -270,7 +279,9 @@ class DocumentLexicon:
         A pair is rewritten to a spelling the document uses at least MIN_SEEN times and
         MIN_RATIO times as often; or, when the printed pair has no marks at all, to a
         marked spelling seen more often than the printed one elsewhere ("Lâm Hà" in the
-        date line against "LAM HA" in the header: capitals lose marks more often).
+        date line against "LAM HA" in the header: capitals lose marks more often). The
+        same holds when only some words lost their marks and the rest are spelled alike
+        ("LAM HÀ" against "Lâm Hà").
         """
         out = list(tokens)
         changed = 0
@@ -289,8 +300,8 @@ class DocumentLexicon:
             if not real:
                 continue
             n, best = max(real)
-            bare = not any(map(has_vietnamese_marks, words))
-            if not (n >= MIN_SEEN and n >= MIN_RATIO * max(own, 1)) and not (bare and n > own - 1):
+            lost = _only_marks_lost(words, best.split(" "))
+            if not (n >= MIN_SEEN and n >= MIN_RATIO * max(own, 1)) and not (lost and n > own - 1):
                 continue
             for k, new in zip((i, i + 1), best.split(" "), strict=True):
                 old = out[k].strip(",;:")

@@ -25,6 +25,8 @@ ZERO_PADDED_SINCE = date(2020, 3, 5)
 # Confidence ceilings for the weak cases.
 REBUILT_DAY = 0.4
 CONFLICT = 0.3
+# The word "tháng" unreadable: the numbers around it may be misplaced too.
+DAMAGED_LINE = 0.6
 
 
 @dataclass(slots=True, frozen=True)
@@ -51,6 +53,13 @@ def _part_words(seg: Segment) -> dict[str, list[Word]]:
             continue
         if state == "day" and key.startswith(("th", "tb")):
             state = "month"
+            continue
+        if (
+            state == "day"
+            and not re.search(r"\d", key)
+            and any(re.search(r"\d", x.text) for x in parts["day"])
+        ):
+            state = "month"  # a garbled "tháng" after the day's digits ("04 Tin 9")
             continue
         if state == "month" and re.match(r"^n\w?m$", key):
             state = "year"
@@ -117,6 +126,8 @@ def read_date_segment(seg: Segment, stamp: StampTime | None, today: date) -> Dat
             conf = min(conf, 0.6)  # digits under 90 are often handwritten and misread
         if len(line.day_raw) == 1 and value >= ZERO_PADDED_SINCE:
             conf = min(conf, 0.5)  # since 2020 days below 10 print as "05": a digit is missing
+        if line.damaged:
+            conf = min(conf, DAMAGED_LINE)
     return DateReading(value, _check(value, conf, stamp, today), clean, line.place, place_conf)
 
 

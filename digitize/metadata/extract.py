@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -23,7 +24,7 @@ from digitize.metadata.header import Header, find_header, urgency_mark
 from digitize.metadata.layout import Segment, looks_like_stamp, segments_of, trust
 from digitize.metadata.names import restore_name
 from digitize.metadata.phrases import ADMIN_PHRASES
-from digitize.metadata.signer import SignerBlock, find_signer
+from digitize.metadata.signer import SignerBlock, find_signer, name_words
 from digitize.metadata.stamps import StampTime, best_stamp_time, find_stamp_times
 from digitize.metadata.text import (
     fold,
@@ -79,11 +80,21 @@ GUESSED_LETTER = 0.75
 # Multipliers: a text that needed mark repairs, and per word the document spells otherwise.
 REPAIRED = 0.9
 DOUBTFUL = 0.7
+# Ceiling for a symbol with a group of digits alone (a letter read as a digit).
+STRAY_GROUP = 0.5
+# Tesseract word confidence under which a word that is no syllable was not read at all.
+UNREADABLE = 40.0
 
 
 def _min_conf(segs: Sequence[Segment]) -> float:
     confs = [c for s in segs for c in s.confs]
     return min(confs) if confs else 0.0
+
+
+def _letters_min_conf(segs: Sequence[Segment]) -> float:
+    """The weakest word that holds a letter or digit: a speck or quote OCR read beside a
+    line ("HUYỆN LAM HÀ '") is trimmed off its text and says nothing about its words."""
+    return _word_min([w for s in segs for w in s.words if not _speck(w.text)])
 
 
 def _field(value: str | None, conf: float, source: str) -> FieldValue:
@@ -183,7 +194,7 @@ class _Reader:
             tokens, respelled = self.lexicon.repair_caps(tokens, covered)
             text = " ".join(tokens)
             known = all(readings[i].unknown == 0 for i in unit)  # every word a known phrase
-            ocr_trust = 1.0 if known else trust(_min_conf([lines[i] for i in unit]))
+            ocr_trust = 1.0 if known else trust(_letters_min_conf([lines[i] for i in unit]))
             conf = 0.97 if layer else 0.92 * ocr_trust
             if any(readings[i].ambiguous for i in unit):
                 conf *= COIN_TOSS  # "UY" could be printed ỦY or UỶ
@@ -251,6 +262,8 @@ class _Reader:
             # Tesseract scores long "612/QĐ-UBND" tokens low even when right; a clean
             # number on a symbol the type table confirms is better evidence than that.
             num_conf, sym_conf = max(num_conf, GLUED_VALIDATED), max(sym_conf, GLUED_VALIDATED)
+        if ns.symbol and _stray_digit_group(ns.symbol):
+            sym_conf = min(sym_conf, STRAY_GROUP)
         return num_conf, sym_conf
 
     def _symbol_validated(self, code_type: str | None, hint: str | None) -> bool:
@@ -275,12 +288,20 @@ class _Reader:
             conf = 0.98 if layer and reading.clean else reading.confidence
             self.fields["issued_date"] = _field(reading.value.isoformat(), conf, src)
         place, known = canonical_place(reading.place)
+        if place and not known and implausible_words(place.lower()) and reading.place_conf < UNREADABLE:
+            place = ""  # "Đô PHHội": letters OCR could not read are no place name
         if place:
             conf = 0.97 if layer else 0.9 * trust(reading.place_conf)
             if not known:
                 conf *= 0.85 if not implausible_words(place) else 0.5
             if _in_agency(place, self.fields):
-                conf = max(conf, 0.93)
+                spelled = _agency_spelling(place, self.fields)
+                if spelled is None:
+                    conf = max(conf, 0.93)
+                elif not has_vietnamese_marks(place) or _only_marks_added(place, spelled):
+                    place, conf = spelled, max(conf * REPAIRED, 0.85)  # "Hoa Vang" under "HUYỆN HÒA VANG"
+                else:
+                    conf = min(conf, 0.5)  # the two lines mark the name differently
             self.fields["place"] = _field(place, conf, src)
 
     # -- type and abstract ----------------------------------------------------------
@@ -303,7 +324,8 @@ class _Reader:
             self.fields["doc_type"] = _field(CONG_VAN, 0.93, src)
             self._read_abstract(header.vv_lines, src, vv=True)
         elif code_type:
-            self.fields["doc_type"] = _field(code_type, 0.75, src)
+            # a V/v block is the công văn's own mark: a type code against it is doubtful
+            self.fields["doc_type"] = _field(code_type, 0.5 if header.vv_lines else 0.75, src)
         elif header.vv_lines:
             self.fields["doc_type"] = _field(CONG_VAN, 0.6, src)
             self._read_abstract(header.vv_lines, src, vv=True)
@@ -399,8 +421,13 @@ class _Reader:
         if block.titles:
             self._signer_title(block, layer, src)
         if block.name is not None and block.name_text:
-            conf = 0.95 if layer else 0.9 * trust(block.name.min_conf)
-            reading = restore_name(block.name_text, unmarked_ok=UNMARKED_NAME_SYLLABLES, surnames=SURNAMES)
+            conf = 0.95 if layer else 0.9 * trust(_word_min(name_words(block.name)))
+            reading = restore_name(
+                block.name_text,
+                unmarked_ok=UNMARKED_NAME_SYLLABLES,
+                surnames=SURNAMES,
+                marks_lost=self._titles_lost_marks(block),
+            )
             name = reading.text
             if not layer:
                 conf = min(conf, reading.ceiling)
@@ -411,6 +438,20 @@ class _Reader:
             if not block.titles:
                 conf *= 0.85
             self.fields["signer"] = _field(name, conf, src)
+
+    def _titles_lost_marks(self, block: SignerBlock) -> bool:
+        """True when OCR dropped marks off the block's title lines ("CHU TỊCH"): the bold
+        name under them may have lost some too."""
+        for seg in block.titles:
+            printed = upper_caps_line(_clean_caps(seg.text))
+            fixed = normalise_title_line(printed, self.evidence).text
+            pw, fw = printed.split(), fixed.split()
+            if len(pw) == len(fw) and any(
+                not has_vietnamese_marks(p) and has_vietnamese_marks(f) and fold(p) == fold(f)
+                for p, f in zip(pw, fw, strict=True)
+            ):
+                return True
+        return False
 
     def _signer_title(self, block: SignerBlock, layer: bool, src: str) -> None:
         read = [
@@ -475,8 +516,19 @@ def _caps_words(texts: Iterable[str]) -> Counter[str]:
 
 
 def _clean_caps(text: str) -> str:
-    """Trim OCR debris around a caps line; a trailing '-' continues on the next line."""
-    return squash_spaces(text).lstrip(" -_.,;:|'`~—").rstrip(" _.,;:|'`~—")
+    """Trim OCR debris around a caps line ("PHÒNG NỘI VỤ ˆ": a speck read as a modifier
+    letter); a trailing '-' continues on the next line."""
+    tokens = squash_spaces(text).split()
+    while tokens and _speck(tokens[0]):
+        tokens.pop(0)
+    while tokens and _speck(tokens[-1]) and tokens[-1] not in ("-", "–"):
+        tokens.pop()
+    return " ".join(tokens).lstrip(" -_.,;:|'`~—").rstrip(" _.,;:|'`~—")
+
+
+def _speck(token: str) -> bool:
+    """A token with no letter or digit of a word: marks alone ("ˆ", "|", "'", "~")."""
+    return not any(c.isalnum() and not unicodedata.category(c).startswith("Lm") for c in token)
 
 
 def _deputy_without_kt(lines: list[str]) -> bool:
@@ -536,9 +588,38 @@ def _known_caps(word: str) -> bool:
     return any(fold(word) in key.split() for key in CAPS_PHRASES)
 
 
+def _agency_spelling(place: str, fields: dict[str, FieldValue]) -> str | None:
+    """The agency lines' spelling of `place` when it differs from the date line's
+    ("HÒA VANG" for "Hoa Vang"), title-cased; None when they agree or it is not there."""
+    n = len(place.split())
+    for key in ("issuer", "parent_issuer"):
+        words = (fields[key].value or "").split() if key in fields else []
+        for i in range(len(words) - n + 1):
+            chunk = words[i : i + n]
+            if fold(" ".join(chunk)) == fold(place):
+                spelled = " ".join(w[:1] + w[1:].lower() for w in chunk)
+                return None if spelled.lower() == place.lower() else spelled
+    return None
+
+
+def _only_marks_added(printed: str, other: str) -> bool:
+    """True when `other` is `printed` with marks put back on words printed bare."""
+    pw, ow = printed.split(), other.split()
+    return len(pw) == len(ow) and all(
+        p.lower() == o.lower() or not has_vietnamese_marks(p) for p, o in zip(pw, ow, strict=True)
+    )
+
+
 def _in_agency(place: str, fields: dict[str, FieldValue]) -> bool:
     names = " ".join(fields[k].value or "" for k in ("issuer", "parent_issuer") if k in fields)
     return bool(place) and fold(place) in fold(names)
+
+
+def _stray_digit_group(symbol: str) -> bool:
+    """A ký hiệu group of digits alone ("QĐ-TT-5"): no abbreviation is spelled so (digits
+    only follow letters, "QĐ-BCĐ138"); a letter OCR split off and misread ("TTg")."""
+    body = re.sub(r"^\d{4}/", "", symbol)
+    return any(g.isdigit() for g in re.split(r"[-/]", body))
 
 
 def _word_min(words: list) -> float:

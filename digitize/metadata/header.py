@@ -172,10 +172,18 @@ def _split_left_column(header: Header, left: list[Segment]) -> None:
     header.vv_lines = _vv_block(so, below, header.line_height)
 
 
+# The short rule under the agency name, when OCR makes letters of it ("TC", "ee"):
+# a few letters, all read with this confidence or less.
+RULE_LETTERS = 3
+RULE_CONF = 40.0
+
+
 def _is_agency_text(seg: Segment) -> bool:
     letters = sum(c.isalpha() for c in seg.text)
     if "/" in seg.text or _stop_word(seg):
         return False
+    if letters <= RULE_LETTERS and max(seg.confs) <= RULE_CONF:
+        return False  # the rule under the name, or a speck: printed caps read far better
     return letters >= 2 and is_upper_text(seg.text, threshold=0.7)
 
 

@@ -115,7 +115,11 @@ UNLISTED = 0.8
 
 
 def restore_name(
-    name: str, *, unmarked_ok: frozenset[str] = frozenset(), surnames: Collection[str] = ()
+    name: str,
+    *,
+    unmarked_ok: frozenset[str] = frozenset(),
+    surnames: Collection[str] = (),
+    marks_lost: bool = False,
 ) -> NameReading:
     """Restore the marks of the middle and given names of `name` (surname left as is).
 
@@ -123,11 +127,16 @@ def restore_name(
     ("minh", "long"): printed so, they stand unless the lists know the letters only
     with marks ("Toan" -> "Toàn"). A middle name printed as one of `surnames` stands
     too (double surnames: "Trần Nguyễn Minh Thành").
+
+    An unmarked syllable kept as printed whose letters an equally common name spells
+    with marks ("Thanh", "Thành") goes to review when OCR is seen dropping marks: on
+    another syllable of the name, or (`marks_lost`) on the lines around it.
     """
     words = name.split()
     if len(words) < 2:
         return NameReading(name, 1.0)
     out, restored, ceiling = [words[0]], [], 1.0
+    kept_bare: list[str] = []  # unmarked syllables kept as printed that have marked twins
     for i, word in enumerate(words[1:], start=1):
         position = "given" if i == len(words) - 1 else "middle"
         ranked = _stock(position).get(fold(word), [])
@@ -139,6 +148,9 @@ def restore_name(
         forms = [f for _, f in ranked]
         if word in forms or (position == "middle" and word in surnames):
             out.append(word)
+            own_tier = min((t for t, f in ranked if f == word), default=0)
+            if not has_vietnamese_marks(word) and any(f != word and t <= own_tier for t, f in ranked):
+                kept_bare.append(word)  # "Thanh" stands, but "Thành" is as common a name
             if twin and word not in twin:
                 ceiling = min(ceiling, SWAPPED)  # "Trường" or the double surname "Trương"?
             continue
@@ -159,4 +171,8 @@ def restore_name(
         else:
             clear = len(ranked) == 1 or ranked[0][0] < ranked[1][0]
             ceiling = min(ceiling, UNIQUE if clear else AMBIGUOUS)
+    if kept_bare and (marks_lost or any(not has_vietnamese_marks(w) for w in restored)):
+        # the line lost marks elsewhere ("Van" for "Văn"): an unmarked name kept as
+        # printed may have lost its own ("Thanh" for "Thành")
+        ceiling = min(ceiling, AMBIGUOUS)
     return NameReading(" ".join(out), ceiling, tuple(restored))

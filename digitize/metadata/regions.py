@@ -3,7 +3,9 @@
 The signer block sits under a red seal and a signature; tesseract on the whole page
 often drops its title lines and the name. Re-reading just that box, on the red
 channel (which wipes out the seal) with `--psm 6`, recovers them on the real samples.
-The header's number/date line is the other candidate (handwritten digits).
+The header's number/date line is another candidate (handwritten digits), and so is the
+empty band under the number when a framed urgency mark ("KHẨN") may have been dropped:
+tesseract reads it on a crop (`--psm 6`) that it skipped on the whole page.
 
 This module only computes boxes and splices re-read words back into a page; running
 OCR is the pipeline's job (`digitize.ocr`), so nothing here touches pixels.
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from digitize.metadata.extract import REVIEW_THRESHOLD
+from digitize.metadata.extract import EMPTY_BAND, REVIEW_THRESHOLD
 from digitize.metadata.header import find_header
 from digitize.metadata.layout import Segment, median_height, segments_of
 from digitize.metadata.signer import find_signer
@@ -33,7 +35,7 @@ class Region:
     top: int
     right: int
     bottom: int
-    reason: str  # "signer" or "header"
+    reason: str  # "signer", "header" or "urgency"
 
 
 def _weak(meta: Metadata, *names: str) -> bool:
@@ -69,6 +71,25 @@ def _header_region(page: PageOcr) -> Region | None:
     return Region(page.number, 0, top, page.width, bottom, "header")
 
 
+def _urgency_region(page: PageOcr) -> Region | None:
+    """The empty band of the left column under "Số:" (and the V/v lines), where a boxed
+    or stamped urgency mark sits that the whole-page OCR dropped ("KHẨN" in a frame)."""
+    segs = segments_of(page)
+    header = find_header(page, segs)
+    above = [*header.so_line, *header.vv_lines]
+    if not above:
+        return None
+    h = header.line_height
+    floor = max(s.bottom for s in above)
+    below = [s.top for s in segs if s.top > floor and len(s.text.strip()) > 1]
+    ceiling = min(below, default=floor + 2 * EMPTY_BAND * h)
+    if ceiling - floor < 2 * h:
+        return None
+    return Region(
+        page.number, 0, int(floor + 0.2 * h), int(header.x_split), int(ceiling - 0.2 * h), "urgency"
+    )
+
+
 def regions_to_reread(pages: Sequence[PageOcr], meta: Metadata) -> list[Region]:
     """Boxes worth a second OCR pass, given what `extract_metadata` made of `pages`."""
     content = [p for p in pages if p.words and not p.blank and p.source == "ocr"]
@@ -78,6 +99,12 @@ def regions_to_reread(pages: Sequence[PageOcr], meta: Metadata) -> list[Region]:
     if _weak(meta, "signer", "signer_title"):
         page = next((p for p in reversed(content) if find_signer(segments_of(p), p.width)), content[-1])
         out.append(_signer_region(page))
+    urgency = meta.fields["urgency"]
+    if urgency.value is None and urgency.confidence < REVIEW_THRESHOLD:
+        # "none" doubted: a wide empty band under the number (see extract._read_urgency)
+        region = _urgency_region(content[0])
+        if region is not None:
+            out.append(region)
     if _weak(meta, "number", "issued_date"):
         region = _header_region(content[0])
         if region is not None:

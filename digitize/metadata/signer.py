@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from digitize.metadata.layout import Segment, looks_like_stamp, median_height
 from digitize.metadata.text import is_upper_text
 from digitize.metadata.vn_admin import repair_surname, title_score
+from digitize.records import Word
 
 # Signer lines start right of this share of the page width.
 RIGHT_SIDE = 0.38
@@ -38,6 +39,17 @@ class SignerBlock:
     between: list[Segment] = field(default_factory=list)  # debris between titles and name
 
 
+# Marks a seal's edge or a signature stroke leaves next to the name. A name never holds
+# a dash, so a dash standing alone or glued to its first or last word is debris too.
+_SPECK_CHARS = " .,:;!|'`‘’_~-–—"
+_SPECK = re.compile(r"[|'`‘’_~.,:;!\-–—]+")
+
+
+def name_words(seg: Segment) -> list[Word]:
+    """The words of a name line that hold letters (its confidence is theirs, not the specks')."""
+    return [w for w in seg.words if any(c.isalpha() for c in w.text)]
+
+
 def _right_side(segs: list[Segment], width: int) -> list[Segment]:
     return [s for s in segs if s.left >= RIGHT_SIDE * width and not looks_like_stamp(s)]
 
@@ -50,9 +62,9 @@ def name_of(seg: Segment) -> tuple[str, bool] | None:
     """The personal name a segment holds, surname repaired; (name, weak) where weak means
     letters had to be guessed (a fuzzy surname). Marks of the other names are restored
     later (`digitize.metadata.names`)."""
-    # a seal's edge or the signature reads as "|", "'" or "_" around the name
-    text = " ".join(t for t in seg.text.split() if not re.fullmatch(r"[|'`‘’_~.,:;!]+", t))
-    text = text.strip(" .|'`‘’_~")
+    # a seal's edge or the signature reads as "|", "'", "_" or a dash around the name
+    text = " ".join(t for t in seg.text.split() if not _SPECK.fullmatch(t))
+    text = text.strip(_SPECK_CHARS)
     if re.search(r"[\d:;,()/\-–]", text) or is_upper_text(text, threshold=0.95):
         return None
     words = text.split()

@@ -580,6 +580,23 @@ _PARTY = re.compile(r"^(?P<num>\d{1,6})\s*-\s*(?P<sym>[A-ZĐ][A-Za-zĐđ]*\s*/\s
 _SLASH_AS_L = re.compile(r"^(?P<num>\d{1,6})[lI|](?P<sym>[A-ZĐ][A-Za-zĐđ]*-[\w-]+)$")
 
 
+_SPACED_LETTERS = re.compile(r"(?<![A-Za-zĐđ])([A-Za-zĐđ]+) +([A-Za-zĐđ]+)(?![A-Za-zĐđ])")
+
+
+def _join_split_groups(raw: str, hints: tuple[str, ...]) -> str:
+    """Join letters OCR split with a space ("SY T-KHTC") when together they spell a known
+    agency abbreviation or a run of the issuer's initials ("SYT" under "SỞ Y TẾ"); any
+    other space stays a group boundary."""
+    runs = {fold(run) for h in hints for run in _runs(h) if len(run) >= 3}
+
+    def join(m: re.Match[str]) -> str:
+        key = fold(m.group(1) + m.group(2))
+        known = key in runs or (key in _AGENCY_BY_FOLD and len(key) >= 3)
+        return m.group(1) + m.group(2) if known else m.group()
+
+    return _SPACED_LETTERS.sub(join, raw)
+
+
 def _clean_symbol(raw: str) -> str:
     sym = re.sub(r"\s*([/-])\s*", r"\1", raw.strip(" .,;:"))
     sym = re.sub(r"\s+", "-", sym)
@@ -608,7 +625,8 @@ def parse_number_symbol(
         return None
     raw_num = m.group("num").strip(" :.,")
     number, clean = read_number(raw_num)
-    symbol, _, guessed = _repair_symbol(_clean_symbol(m.group("sym")), hint_type, agency_hints)
+    raw_sym = _join_split_groups(m.group("sym"), agency_hints)
+    symbol, _, guessed = _repair_symbol(_clean_symbol(raw_sym), hint_type, agency_hints)
     if not re.search(r"[A-Za-zĐđ]", symbol):
         return None
     return NumberSymbol(number, symbol, "/", raw_num, not clean and number is not None, guessed)
@@ -635,20 +653,34 @@ _DATE_LINE = re.compile(
 )
 
 
+# The same line when OCR garbled the word "tháng" beyond the spellings above ("ngày 04
+# Tin 9 nam 2021"): only with clean numbers on both sides of the one damaged word.
+_DATE_LINE_LOOSE = re.compile(
+    r"^(?P<place>.*?)[\s,.;]*\b(?:ngay|ngy|ngav|ngoy)(?!en)\s*(?P<day>\d{1,2})"
+    r"\s+[^\W\d_]{1,6}\s+(?P<month>\d{1,2})"
+    r"\s+(?:nam|narn|nim|nom|n\wm)\s*(?P<year>\d{4})\s*$"
+)
+
+
 @dataclass(slots=True, frozen=True)
 class DateLine:
-    """The parts of "<place>, ngày DD tháng MM năm YYYY" as printed (day may be junk)."""
+    """The parts of "<place>, ngày DD tháng MM năm YYYY" as printed (day may be junk);
+    `damaged` when the word "tháng" was unreadable."""
 
     place: str
     day_raw: str
     month_raw: str
     year_raw: str
+    damaged: bool = False
 
 
 def split_date_line(text: str) -> DateLine | None:
     """Split a place-date line into its raw parts; None when it is not one."""
     text = normalise_ocr(squash_spaces(text))
     m = _DATE_LINE.match(fold(text))
+    damaged = m is None
+    if m is None:
+        m = _DATE_LINE_LOOSE.match(fold(text))
     if not m:
         return None
     place = text[: m.end("place")].strip(" ,.;:-")
@@ -657,6 +689,7 @@ def split_date_line(text: str) -> DateLine | None:
         day_raw=text[m.start("day") : m.end("day")].strip(),
         month_raw=text[m.start("month") : m.end("month")].strip(),
         year_raw=text[m.start("year") : m.end("year")].strip(),
+        damaged=damaged,
     )
 
 
