@@ -412,9 +412,12 @@ def _page_result(job: _Job, number: int) -> PageResult:
 
 def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple[Region, Future[list[Word]]]]:
     """Send the signer block to be read again (red channel, one text block) when the first
-    pass was weak."""
+    pass was weak, and the empty band under the number when a framed urgency mark may have
+    been dropped. (The header's handwritten number is not worth it: tesseract cannot read
+    handwriting on a crop either.)"""
     regions = [r for r in regions_to_reread(pages, first)
-               if r.reason == "signer" and r.page in job.geometries and pages[r.page - 1].source == "ocr"]
+               if r.reason in ("signer", "urgency") and r.page in job.geometries
+               and pages[r.page - 1].source == "ocr"]
     if not regions:
         return []
     settings = job.settings
