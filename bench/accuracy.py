@@ -4,8 +4,10 @@
 
 Two sets: synthetic scans made by samples/make_samples.py (clean to moderately degraded:
 clean 300 and 200 dpi, skew, noise, blur, bilevel) and the real scans in
-../shared/samples-real/. Each set is ingested into a fresh embedded archive; the exported
-records are compared with the ground truth:
+../shared/samples-real/. Each set is ingested into a fresh embedded archive, every file
+under a neutral name (doc-0001.pdf: the sample names carry the number and symbol, which
+digitize would otherwise take from the file name); the exported records are compared with
+the ground truth:
 - per field: exact match after NFC and whitespace normalisation (the abstract also as mean
   similarity); on real scans the handwritten number/day are counted apart;
 - the share of wrong fields that were flagged for review (confidence under 0.7 or empty);
@@ -21,6 +23,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "samples"))
 
 from digitize.metrics import cer  # noqa: E402
+from digitize.pipelines.ingest import SUPPORTED_SUFFIXES  # noqa: E402
 from digitize.records import METADATA_FIELDS  # noqa: E402
 
 # the fields the ground truth has (signed_at and language are not in it)
@@ -73,16 +77,28 @@ def make_synthetic(out: Path, count: int, seed: int) -> list[dict[str, Any]]:
 
 
 def ingest(files_dir: Path, home: Path, jobs: int) -> list[dict[str, Any]]:
+    """Ingest copies of the scans under neutral names; records carry the original names."""
+    blind = home.parent / f"{home.name}-files"
+    blind.mkdir()
+    names: dict[str, str] = {}
+    scans = sorted(p for p in files_dir.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
+    for i, path in enumerate(scans, start=1):
+        neutral = f"doc-{i:04d}{path.suffix.lower()}"
+        shutil.copyfile(path, blind / neutral)
+        names[neutral] = path.name
     cli = [sys.executable, "-m", "digitize", "--home", str(home)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIGITIZE_")}
     subprocess.run(
-        [*cli, "ingest", str(files_dir), "--jobs", str(jobs), "--json"],
+        [*cli, "ingest", str(blind), "--jobs", str(jobs), "--json"],
         env=env,
         stdout=subprocess.DEVNULL,
         check=False,
     )
     out = subprocess.run([*cli, "export", "--with-text"], env=env, capture_output=True, text=True, check=True)
-    return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    records = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    for rec in records:
+        rec["source_name"] = names.get(rec["source_name"], rec["source_name"])
+    return records
 
 
 def line_matched_cer(hypothesis: str, reference: str) -> float:

@@ -39,6 +39,9 @@ class Settings:
     ocr_dpi: int = 300
     max_ocr_dpi: int = 400
     review_threshold: float = 0.7
+    # read the header's number-and-date band again with trueocr when tesseract could not
+    # (handwriting); what it reads goes to review
+    second_reader: bool = True
     url_expiry: int = 3600
     keep_temp: bool = False
     tmp_dir: Path | None = None

@@ -59,16 +59,22 @@ def _last_body_line(segs: list[Segment], page: PageOcr) -> float:
     return max(wide, default=0.5 * page.height)
 
 
-def _header_region(page: PageOcr) -> Region | None:
+def _header_regions(page: PageOcr) -> list[Region]:
+    """The "Số:" line in the left column and the place-and-date line in the right one, each
+    with a line's height of room above and below for handwriting: two boxes, not one band
+    across the page, so that a reader scaling its input to a fixed size keeps the digits big."""
     segs = segments_of(page)
     header = find_header(page, segs)
-    rows = header.so_line + ([header.date_line] if header.date_line else [])
-    if not rows:
-        return None
     h = header.line_height
-    top = max(0, int(min(s.top for s in rows) - h))
-    bottom = min(page.height, int(max(s.bottom for s in rows) + h))
-    return Region(page.number, 0, top, page.width, bottom, "header")
+    split = int(header.x_split)
+    out = []
+    for rows, left, right in ((header.so_line, 0, split),
+                              ([header.date_line] if header.date_line else [], split, page.width)):
+        if rows and right > left:
+            top = max(0, int(min(s.top for s in rows) - h))
+            bottom = min(page.height, int(max(s.bottom for s in rows) + h))
+            out.append(Region(page.number, left, top, right, bottom, "header"))
+    return out
 
 
 def _urgency_region(page: PageOcr) -> Region | None:
@@ -106,9 +112,7 @@ def regions_to_reread(pages: Sequence[PageOcr], meta: Metadata) -> list[Region]:
         if region is not None:
             out.append(region)
     if _weak(meta, "number", "issued_date"):
-        region = _header_region(content[0])
-        if region is not None:
-            out.append(region)
+        out.extend(_header_regions(content[0]))
     return out
 
 
@@ -137,6 +141,33 @@ def best_of(*readings: Metadata) -> Metadata:
     return Metadata(
         fields={n: max((m.fields[n] for m in readings), key=lambda f: f.confidence) for n in names}
     )
+
+
+# What the second reader alone reads (a handwritten number or day) is a suggestion that a
+# clerk confirms: it stays under the review threshold.
+SECOND_READER_CEILING = 0.6
+
+
+def second_opinion(meta: Metadata, other: Metadata) -> Metadata:
+    """`meta` with the number and the issue date that `other` (the header band as the second
+    reader read it) gives, where `meta` was weak on them and `other` reads otherwise; those
+    stay under the review threshold. Every other field is `meta`'s."""
+    fields = dict(meta.fields)
+    number, number2 = meta.fields["number"], other.fields["number"]
+    if number.confidence < REVIEW_THRESHOLD and number2.value and number2.value != number.value:
+        fields["number"] = replace(number2, confidence=min(number2.confidence, SECOND_READER_CEILING))
+        symbol = max(meta.fields["symbol"], other.fields["symbol"], key=lambda f: f.confidence)
+        both = other.fields["number_symbol"].value or ""
+        separator = both[len(number2.value)] if len(both) > len(number2.value) else "/"
+        if symbol.value:
+            fields["number_symbol"] = replace(
+                number2, value=f"{number2.value}{separator}{symbol.value}",
+                confidence=min(fields["number"].confidence, symbol.confidence),
+            )
+    date, date2 = meta.fields["issued_date"], other.fields["issued_date"]
+    if date.confidence < REVIEW_THRESHOLD and date2.value and date2.value != date.value:
+        fields["issued_date"] = replace(date2, confidence=min(date2.confidence, SECOND_READER_CEILING))
+    return Metadata(fields=fields)
 
 
 def _centre_in(w: Word, r: Region) -> bool:

@@ -7,7 +7,7 @@ import subprocess
 from functools import lru_cache
 
 from ..errors import MissingDependency
-from . import tesseract
+from . import second_reader, tesseract
 
 _APT = "sudo apt-get install"
 _MIN_TESSERACT = (4, 1)
@@ -42,6 +42,9 @@ def dependency_report() -> list[tuple[str, bool, str, str]]:
     ):
         found = _program_version(cmd)
         rows.append((what, found is not None, found or "not found", f"{_APT} {package}"))
+    reader = second_reader.version() if second_reader.available() else None
+    rows.append(("second reader for handwriting (trueocr)", reader is not None, reader or "not found",
+                 "pip install trueocr (or set second_reader = false)"))
     return rows
 
 

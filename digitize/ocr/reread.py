@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 from ..records import Word
-from . import preprocess, raster, tesseract
+from . import preprocess, raster, second_reader, tesseract
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ class RereadTask:
     lang: str = "vie+eng"
     timeout: float = 60.0
     max_megapixels: float = 150.0
+    reader: str = "tesseract"  # or "trueocr": the second reader, for handwritten numbers and days
 
 
 def reread_region(task: RereadTask) -> list[Word]:
@@ -43,6 +44,12 @@ def reread_region(task: RereadTask) -> list[Word]:
     except raster.RenderError as exc:
         log.warning("page %d: cannot render the page again for a second look: %s", task.number, exc)
         return []
+    if task.reader == "trueocr":
+        try:
+            return second_reader.read_words(crop)
+        except Exception as exc:  # a second opinion is optional: never fail the page for it
+            log.warning("page %d: the second reader failed on %s: %s", task.number, task.box, exc)
+            return []
     try:
         return tesseract.ocr_words(crop, lang=task.lang, psm=6, timeout=task.timeout)
     except (tesseract.OcrTimeout, tesseract.OcrFailed) as exc:

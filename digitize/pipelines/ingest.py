@@ -26,10 +26,10 @@ from sqlalchemy.exc import IntegrityError
 from .. import __version__
 from ..db import repository
 from ..errors import DatabaseError, DigitizeError, InputError
-from ..metadata import Region, best_of, extract_metadata, regions_to_reread, splice_words
+from ..metadata import Region, best_of, extract_metadata, regions_to_reread, second_opinion, splice_words
 from ..metadata.text import fold
 from ..ocr import pdf as searchable
-from ..ocr import sources, textlayer
+from ..ocr import second_reader, sources, textlayer
 from ..ocr.page import PageResult, PageTask, process_page
 from ..ocr.preprocess import Geometry
 from ..ocr.raster import RenderError
@@ -130,14 +130,23 @@ Reread = tuple[Region, list[Word]]
 
 
 def read_metadata(pages: list[PageOcr], rereads: list[Reread], source_name: str) -> Metadata:
-    """The fields, from the pages and from any second look at a region, field by field the surer."""
-    first = extract_metadata(pages, source_name=source_name)
-    if not rereads:
-        return first
-    spliced = list(pages)
+    """The fields, from the pages and from any second look at a region: field by field the
+    surer reading, and the second reader's number and date where the first were weak."""
+    meta = extract_metadata(pages, source_name=source_name)
+    looks = [r for r in rereads if r[0].reason != "header"]
+    header = [r for r in rereads if r[0].reason == "header"]
+    if looks:
+        meta = best_of(meta, extract_metadata(_spliced(pages, looks), source_name=source_name))
+    if header:
+        meta = second_opinion(meta, extract_metadata(_spliced(pages, header), source_name=source_name))
+    return meta
+
+
+def _spliced(pages: list[PageOcr], rereads: list[Reread]) -> list[PageOcr]:
+    out = list(pages)
     for region, words in rereads:
-        spliced[region.page - 1] = splice_words(spliced[region.page - 1], region, words)
-    return best_of(first, extract_metadata(spliced, source_name=source_name))
+        out[region.page - 1] = splice_words(out[region.page - 1], region, words)
+    return out
 
 
 def rereads_to_json(rereads: list[Reread]) -> list[dict[str, Any]]:
@@ -415,17 +424,17 @@ def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple
     pass was weak, and the empty band under the number when a framed urgency mark may have
     been dropped. (The header's handwritten number is not worth it: tesseract cannot read
     handwriting on a crop either.)"""
+    reasons = {"signer": "tesseract", "urgency": "tesseract"}
+    if job.settings.second_reader and second_reader.available():
+        reasons["header"] = "trueocr"
     regions = [r for r in regions_to_reread(pages, first)
-               if r.reason in ("signer", "urgency") and r.page in job.geometries
-               and pages[r.page - 1].source == "ocr"]
-    if not regions:
-        return []
+               if r.reason in reasons and r.page in job.geometries and pages[r.page - 1].source == "ocr"]
     settings = job.settings
     return [
         (region, job.executor.submit(reread_region, RereadTask(
             job.source.work_pdf, region.page, job.geometries[region.page],
             (region.left, region.top, region.right, region.bottom), settings.lang,
-            min(settings.page_timeout, 60.0), settings.max_megapixels)))
+            min(settings.page_timeout, 60.0), settings.max_megapixels, reasons[region.reason])))
         for region in regions
     ]
 

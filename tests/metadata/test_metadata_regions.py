@@ -79,3 +79,55 @@ def test_lexicon_doubts() -> None:
 def test_mark_count_and_syllables() -> None:
     assert mark_count("đất") == 3 and mark_count("dat") == 0
     assert known_syllable("Đề") and known_syllable("lãng") and not known_syllable("dé")
+
+
+def test_header_band_is_asked_for_per_column_when_the_number_and_day_are_unread() -> None:
+    # a handwritten number and day: tesseract leaves gaps where they are
+    pages = [page(header_lines(so="Số: /QĐ-UBND", date_line="Quảng Ngãi, ngày tháng 02 năm 2025")
+                  + body_lines(900) + signer_lines(2400))]
+    meta = extract_metadata(pages, today=TODAY)
+    regions = [r for r in regions_to_reread(pages, meta) if r.reason == "header"]
+    assert len(regions) == 2
+    left, right = sorted(regions, key=lambda r: r.left)
+    so = next(w for w in pages[0].words if w.text == "Số:")
+    quang = next(w for w in pages[0].words if w.text == "Quảng")
+    assert left.left == 0 and left.top < so.top < left.bottom and left.right <= quang.left
+    assert right.left == left.right and right.top < quang.top < right.bottom and right.right == pages[0].width
+
+
+def _fields(**values: tuple[str | None, float]) -> Metadata:
+    from digitize.records import METADATA_FIELDS
+
+    meta = Metadata(fields={name: FieldValue(None, 0.0) for name in METADATA_FIELDS})
+    for name, (value, conf) in values.items():
+        meta.fields[name] = FieldValue(value, conf)
+    return meta
+
+
+def test_second_opinion_offers_the_number_and_date_for_review() -> None:
+    from digitize.metadata import second_opinion
+    from digitize.metadata.regions import SECOND_READER_CEILING
+
+    first = _fields(number=("22", 0.57), symbol=("BC-UBND", 0.95), number_symbol=("22/BC-UBND", 0.57),
+                    issued_date=(None, 0.0), place=("Quảng Ngãi", 0.9))
+    second = _fields(number=("23", 0.9), symbol=("BC-UBNO", 0.5), number_symbol=("23/BC-UBNO", 0.5),
+                     issued_date=("2025-01-23", 0.85), place=("Quảng Ngải", 0.95))
+    merged = second_opinion(first, second)
+    assert merged.fields["number"] == FieldValue("23", SECOND_READER_CEILING)
+    assert merged.fields["number_symbol"].value == "23/BC-UBND"  # the surer symbol is kept
+    assert merged.fields["issued_date"] == FieldValue("2025-01-23", SECOND_READER_CEILING)
+    assert merged.fields["place"] == first.fields["place"]  # only the number and the date
+    assert SECOND_READER_CEILING < 0.7  # a suggestion: still under review
+
+
+def test_second_opinion_leaves_a_sure_or_agreeing_reading_alone() -> None:
+    from digitize.metadata import second_opinion
+
+    sure = _fields(number=("87", 0.95), number_symbol=("87/QĐ-UBND", 0.95), symbol=("QĐ-UBND", 0.95),
+                   issued_date=("2025-02-05", 0.9))
+    other = _fields(number=("81", 0.9), number_symbol=("81/QĐ-UBND", 0.9), symbol=("QĐ-UBND", 0.9),
+                    issued_date=("2025-02-06", 0.9))
+    assert second_opinion(sure, other) == sure
+    weak = _fields(number=("87", 0.4), issued_date=(None, 0.0))
+    same = _fields(number=("87", 0.9), issued_date=(None, 0.0))
+    assert second_opinion(weak, same) == weak

@@ -1,0 +1,82 @@
+"""A second reader for the header's number-and-date band: trueocr (ONNX models on the CPU).
+
+Tesseract does not read handwriting, and the number and the day of an administrative
+document are very often written by hand (../shared/VN-DOCS.md). trueocr, a Vietnamese line
+detector and recogniser, reads about half of them on the real scans, in about 0.1 s per
+band; it reads body text worse than tesseract, so it is asked about this band only, and what
+it reads always goes to a clerk for review (`metadata.regions.second_opinion`).
+
+One model per worker process, loaded on first use, on one thread (one busy core per worker,
+like tesseract).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PIL import Image
+
+from ..records import Word
+
+log = logging.getLogger(__name__)
+
+_model: Any = None
+
+
+def available() -> bool:
+    """Is trueocr installed (with onnxruntime and OpenCV)?"""
+    try:
+        import trueocr  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def version() -> str | None:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        return package_version("trueocr")
+    except PackageNotFoundError:
+        return None
+
+
+def _load() -> Any:
+    global _model
+    if _model is None:
+        from trueocr import load_model
+
+        # the crop is upright and straight already: no turning; one thread per worker
+        _model = load_model(mode="page", threads=1, auto_rotate=False, save_outputs=False)
+    return _model
+
+
+def read_words(image: Image.Image) -> list[Word]:
+    """Words in `image`, in its pixel space: each line trueocr finds, cut at spaces, each
+    word given its share of the line's box by its characters. Confidence 0..100."""
+    result = _load().predict(image.convert("RGB"), save=False)
+    words: list[Word] = []
+    for number, line in enumerate(result.lines, start=1):
+        words.extend(_split_line(line["text"], line["bbox"], 100.0 * float(line["confidence"]), number))
+    return words
+
+
+def _split_line(text: str, bbox: list[int], conf: float, line: int) -> list[Word]:
+    x0, y0, x1, y1 = bbox
+    if not text.strip() or x1 <= x0:
+        return []
+    per_char = (x1 - x0) / max(len(text), 1)
+    out: list[Word] = []
+    start = None
+    for i, ch in enumerate(text + " "):
+        if ch.isspace():
+            if start is not None:
+                left = x0 + round(start * per_char)
+                right = x0 + round(i * per_char)
+                out.append(Word(text[start:i], left, y0, max(1, right - left), y1 - y0, conf, 1, 1, line))
+                start = None
+        elif start is None:
+            start = i
+    return out
