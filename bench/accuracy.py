@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "samples"))
 
 from digitize.metrics import cer  # noqa: E402
-from digitize.pipelines.ingest import SUPPORTED_SUFFIXES  # noqa: E402
+from digitize.pipelines.ingest import collect_files  # noqa: E402
 from digitize.records import METADATA_FIELDS  # noqa: E402
 
 # the fields the ground truth has (signed_at and language are not in it)
@@ -81,7 +81,7 @@ def ingest(files_dir: Path, home: Path, jobs: int) -> list[dict[str, Any]]:
     blind = home.parent / f"{home.name}-files"
     blind.mkdir()
     names: dict[str, str] = {}
-    scans = sorted(p for p in files_dir.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
+    scans = collect_files([files_dir])  # what `digitize ingest DIR` would take
     for i, path in enumerate(scans, start=1):
         neutral = f"doc-{i:04d}{path.suffix.lower()}"
         shutil.copyfile(path, blind / neutral)

@@ -366,10 +366,11 @@ def reindex(obj: Context, if_needed: bool, reocr: bool, where_items: tuple[str, 
 @cli.command()
 @pass_ctx
 def doctor(obj: Context) -> None:
-    """Check tesseract, its vie/eng/osd data, poppler and qpdf; say how to install what is missing."""
+    """Check tesseract, its vie/eng/osd data, poppler, qpdf and the second reader; say how to
+    install what is missing."""
     from .ocr.check import dependency_report
 
-    rows = dependency_report()
+    rows = dependency_report(second_reader_on=obj.settings().second_reader)
     render.doctor(rows)
     if any(not ok for _, ok, _, _ in rows):
         sys.exit(int(ExitCode.MISSING_DEPENDENCY))

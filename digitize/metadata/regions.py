@@ -20,7 +20,7 @@ from digitize.metadata.extract import EMPTY_BAND, REVIEW_THRESHOLD
 from digitize.metadata.header import find_header
 from digitize.metadata.layout import Segment, median_height, segments_of
 from digitize.metadata.signer import find_signer
-from digitize.records import Metadata, PageOcr, Word
+from digitize.records import FieldValue, Metadata, PageOcr, Word
 
 # The signer box starts here (share of the page width): clear of the nơi nhận list.
 SIGNER_LEFT = 0.45
@@ -149,25 +149,30 @@ SECOND_READER_CEILING = 0.6
 
 
 def second_opinion(meta: Metadata, other: Metadata) -> Metadata:
-    """`meta` with the number and the issue date that `other` (the header band as the second
-    reader read it) gives, where `meta` was weak on them and `other` reads otherwise; those
-    stay under the review threshold. Every other field is `meta`'s."""
+    """`meta` with the number, the symbol and the issue date that `other` (the header lines
+    as the second reader read them) gives, where `meta` was weak on one, `other` reads it
+    otherwise, and either `meta` has none or `other` is the surer; those stay under the
+    review threshold, and "số và ký hiệu" is put together again from the two parts. Every
+    other field is `meta`'s."""
     fields = dict(meta.fields)
-    number, number2 = meta.fields["number"], other.fields["number"]
-    if number.confidence < REVIEW_THRESHOLD and number2.value and number2.value != number.value:
-        fields["number"] = replace(number2, confidence=min(number2.confidence, SECOND_READER_CEILING))
-        symbol = max(meta.fields["symbol"], other.fields["symbol"], key=lambda f: f.confidence)
-        both = other.fields["number_symbol"].value or ""
-        separator = both[len(number2.value)] if len(both) > len(number2.value) else "/"
-        if symbol.value:
-            fields["number_symbol"] = replace(
-                number2, value=f"{number2.value}{separator}{symbol.value}",
-                confidence=min(fields["number"].confidence, symbol.confidence),
-            )
-    date, date2 = meta.fields["issued_date"], other.fields["issued_date"]
-    if date.confidence < REVIEW_THRESHOLD and date2.value and date2.value != date.value:
-        fields["issued_date"] = replace(date2, confidence=min(date2.confidence, SECOND_READER_CEILING))
+    for name in ("number", "symbol", "issued_date"):
+        first, second = meta.fields[name], other.fields[name]
+        if _better_suggestion(first, second):
+            fields[name] = replace(second, confidence=min(second.confidence, SECOND_READER_CEILING))
+    number, symbol = fields["number"], fields["symbol"]
+    if (number, symbol) != (meta.fields["number"], meta.fields["symbol"]) and number.value and symbol.value:
+        printed = (other.fields["number_symbol"].value, meta.fields["number_symbol"].value)
+        n = len(number.value)
+        both = next((v for v in printed if v and v.startswith(number.value) and len(v) > n), "")
+        separator = both[n] if both else "/"
+        fields["number_symbol"] = FieldValue(f"{number.value}{separator}{symbol.value}",
+                                             min(number.confidence, symbol.confidence), number.source)
     return Metadata(fields=fields)
+
+
+def _better_suggestion(first: FieldValue, second: FieldValue) -> bool:
+    return (first.confidence < REVIEW_THRESHOLD and bool(second.value) and second.value != first.value
+            and (first.value is None or second.confidence > first.confidence))
 
 
 def _centre_in(w: Word, r: Region) -> bool:

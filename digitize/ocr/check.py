@@ -24,7 +24,7 @@ def _program_version(cmd: list[str]) -> str | None:
     return out[0] if out else "present"
 
 
-def dependency_report() -> list[tuple[str, bool, str, str]]:
+def dependency_report(second_reader_on: bool = True) -> list[tuple[str, bool, str, str]]:
     """(what, ok, found, how to install) for everything digitize calls."""
     rows: list[tuple[str, bool, str, str]] = []
     version = tesseract.version()
@@ -43,7 +43,8 @@ def dependency_report() -> list[tuple[str, bool, str, str]]:
         found = _program_version(cmd)
         rows.append((what, found is not None, found or "not found", f"{_APT} {package}"))
     reader = second_reader.version() if second_reader.available() else None
-    rows.append(("second reader for handwriting (trueocr)", reader is not None, reader or "not found",
+    rows.append(("second reader for handwriting (trueocr)", reader is not None or not second_reader_on,
+                 reader or ("not found" if second_reader_on else "not found (second_reader = false)"),
                  "pip install trueocr (or set second_reader = false)"))
     return rows
 

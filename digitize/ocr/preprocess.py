@@ -27,7 +27,7 @@ class Geometry:
     rendered_dpi: float
     rotate: int = 0  # clockwise degrees applied (0/90/180/270)
     skew: float = 0.0  # degrees counter-clockwise applied by deskew
-    scale: float = 1.0  # upscaling factor applied after rotation
+    scale: float = 1.0  # enlargement of a coarse scan (uniform: commutes with the turn)
 
     @property
     def ocr_size(self) -> tuple[float, float]:

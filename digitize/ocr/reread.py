@@ -67,34 +67,38 @@ def region_image(task: RereadTask) -> Image.Image:
     )
     if page.size != g.rendered_size:
         page = page.resize(g.rendered_size, Image.Resampling.BILINEAR)
-    # the rendered pixels under the box: its corners mapped back, plus a margin
-    to_rendered = g.to_rendered()
+    if g.scale > 1.0:
+        # a coarse scan: enlarge the whole (small) page as the OCR copy was, so that the cut
+        # below samples the OCR copy's own pixel grid
+        page = raster.upscale(page, g.scale)
+        g = preprocess.Geometry(rendered_size=page.size, rendered_dpi=g.rendered_dpi * g.scale,
+                                rotate=g.rotate, skew=g.skew)
+        rw, rh = g.rendered_size
+    # Straightening moves the box by up to skew x its distance from the centre: the cut must
+    # hold both the pixels the box is made of and the place the box lands on
+    upright = preprocess.Geometry(rendered_size=g.rendered_size, rendered_dpi=g.rendered_dpi, rotate=g.rotate)
     left, top, right, bottom = task.box
-    corners = to_rendered @ np.array([[left, right, left, right], [top, top, bottom, bottom], [1, 1, 1, 1]])
-    x0 = max(0, math.floor(corners[0].min()) - _MARGIN)
-    y0 = max(0, math.floor(corners[1].min()) - _MARGIN)
-    x1 = min(rw, math.ceil(corners[0].max()) + _MARGIN)
-    y1 = min(rh, math.ceil(corners[1].max()) + _MARGIN)
-    if x1 <= x0 or y1 <= y0:
-        return Image.new("L", (max(1, right - left), max(1, bottom - top)), 255)
-    cut = page.crop((x0, y0, x1, y1))
+    corners = np.array([[left, right, left, right], [top, top, bottom, bottom], [1, 1, 1, 1]], dtype=float)
+    points = np.hstack([g.to_rendered() @ corners, upright.to_rendered() @ corners])
+    x0, y0 = math.floor(points[0].min()) - _MARGIN, math.floor(points[1].min()) - _MARGIN
+    x1, y1 = math.ceil(points[0].max()) + _MARGIN, math.ceil(points[1].max()) + _MARGIN
+    # beyond the page's edge the OCR copy is white (deskew's fill), and so is the cut
+    cut = Image.new("L", (x1 - x0, y1 - y0), 255)
+    inside = (max(0, x0), max(0, y0), min(rw, x1), min(rh, y1))
+    if inside[2] > inside[0] and inside[3] > inside[1]:
+        piece_of_page = page.crop(inside)
+        red = piece_of_page.getchannel("R") if piece_of_page.mode == "RGB" else piece_of_page.convert("L")
+        cut.paste(red, (inside[0] - x0, inside[1] - y0))
     del page
-    red = cut.getchannel("R") if cut.mode == "RGB" else cut.convert("L")
-    # the same transform as the OCR copy, on the cut only: turned (and enlarged) alike, the
-    # cut sits at a fixed offset from the OCR copy's frame, and it is straightened about
-    # the OCR copy's own centre, so the same pixels come out
-    upright = preprocess.Geometry(rendered_size=g.rendered_size, rendered_dpi=g.rendered_dpi,
-                                  rotate=g.rotate, scale=g.scale)
-    piece = preprocess.Geometry(rendered_size=red.size, rendered_dpi=g.rendered_dpi,
-                                rotate=g.rotate, scale=g.scale)
+    # turned alike, the cut sits at a fixed whole-pixel offset from the OCR copy's frame;
+    # straightened about the OCR copy's own centre, it gives the very pixels the OCR copy has
+    piece = preprocess.Geometry(rendered_size=cut.size, rendered_dpi=g.rendered_dpi, rotate=g.rotate)
     shift = np.linalg.inv(piece.to_rendered()) @ preprocess.translation(-x0, -y0) @ upright.to_rendered()
     dx, dy = float(shift[0, 2]), float(shift[1, 2])
-    if g.scale > 1.0:
-        red = raster.upscale(red, g.scale)
     if g.rotate:
-        red = preprocess.rotate_upright(red, g.rotate)
+        cut = preprocess.rotate_upright(cut, g.rotate)
     if g.skew:
         ow, oh = g.ocr_size
-        red = preprocess.deskew(red, g.skew, center=(ow / 2 + dx, oh / 2 + dy))
+        cut = preprocess.deskew(cut, g.skew, center=(ow / 2 + dx, oh / 2 + dy))
     px, py = round(left + dx), round(top + dy)
-    return red.crop((px, py, px + right - left, py + bottom - top))
+    return cut.crop((px, py, px + right - left, py + bottom - top))

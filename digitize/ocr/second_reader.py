@@ -12,6 +12,8 @@ like tesseract).
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import logging
 from typing import Any
 
@@ -24,13 +26,10 @@ log = logging.getLogger(__name__)
 _model: Any = None
 
 
+@functools.cache
 def available() -> bool:
-    """Is trueocr installed (with onnxruntime and OpenCV)?"""
-    try:
-        import trueocr  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Is trueocr installed? (Found, not imported: the parent never runs it.)"""
+    return importlib.util.find_spec("trueocr") is not None
 
 
 def version() -> str | None:
@@ -48,7 +47,8 @@ def _load() -> Any:
     if _model is None:
         from trueocr import load_model
 
-        # the crop is upright and straight already: no turning; one thread per worker
+        # the crop is upright already: no turning (trueocr may still straighten a crop it
+        # finds skewed, and then its boxes are the straightened crop's); one thread per worker
         _model = load_model(mode="page", threads=1, auto_rotate=False, save_outputs=False)
     return _model
 

@@ -316,8 +316,9 @@ def _submit_pages(
             max_megapixels=settings.max_megapixels, timeout=settings.page_timeout,
             deskew=not job.source.camera_photo, layer_text=info.layer_text,
         )
-        job.tasks[info.number], job.generations[info.number] = task, executor.generation
+        job.tasks[info.number] = task
         job.futures[info.number] = future = executor.submit(process_page, task)
+        job.generations[info.number] = executor.generation  # after: submit may start a new pool
         future.add_done_callback(partial(_page_finished, progress, job.path))
     job.layer_pages = textlayer.read_pages(job.source.work_pdf, layer_numbers)
     for number in layer_numbers - job.layer_pages.keys():  # pdftotext found nothing there
@@ -350,7 +351,7 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
             raise job.failure
         assert job.first is not None
         pages = job.pages
-        rereads = [(region, _words_or_none(future)) for region, future in job.second_look]
+        rereads = [(region, _words_or_none(job, region, future)) for region, future in job.second_look]
         t = time.perf_counter()
         metadata = read_metadata(pages, rereads, job.path.name) if rereads else job.first
         result.timings["metadata"] = result.timings.get("metadata", 0.0) + time.perf_counter() - t
@@ -365,6 +366,11 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
         result.status = "failed"
         result.error = f"{job.path}: internal error ({type(exc).__name__}: {exc}); please report it"
     finally:
+        if result.status == "failed":  # what is still queued for this file is not wanted
+            for page_future in job.futures.values():
+                page_future.cancel()
+            for _, look in job.second_look:
+                look.cancel()
         _cleanup(job.work_dir, options)
     return _done(result, job.started)
 
@@ -415,15 +421,15 @@ def _page_result(job: _Job, number: int) -> PageResult:
             log.warning("%s: a worker process died; reading page %d again", job.path, number)
             job.result.warnings.append(f"page {number}: a worker process died while reading it; read again")
             job.executor.restart(job.generations[number])
-            job.generations[number] = job.executor.generation
             job.futures[number] = job.executor.submit(process_page, job.tasks[number])
+            job.generations[number] = job.executor.generation
 
 
 def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple[Region, Future[list[Word]]]]:
-    """Send the signer block to be read again (red channel, one text block) when the first
-    pass was weak, and the empty band under the number when a framed urgency mark may have
-    been dropped. (The header's handwritten number is not worth it: tesseract cannot read
-    handwriting on a crop either.)"""
+    """Send regions the first pass read weakly to be read again: the signer block and the
+    empty band where a framed urgency mark may have been dropped (tesseract, red channel, one
+    text block), and the Số and place-date lines to the second reader when the number or the
+    day is weak (handwriting, which tesseract cannot read on a crop either)."""
     reasons = {"signer": "tesseract", "urgency": "tesseract"}
     if job.settings.second_reader and second_reader.available():
         reasons["header"] = "trueocr"
@@ -439,13 +445,18 @@ def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple
     ]
 
 
-def _words_or_none(future: Future[list[Word]]) -> list[Word]:
-    """A second look lost with a broken pool is only a second look: go without it."""
+def _words_or_none(job: _Job, region: Region, future: Future[list[Word]]) -> list[Word]:
+    """A second look that failed (its worker died, or anything else) is only a second look:
+    go without it."""
     try:
         return future.result()
     except (BrokenExecutor, CancelledError):
-        log.warning("a second look at a region was lost with its worker process")
-        return []
+        log.warning("%s: a worker process died; the second look at page %d (%s) was skipped",
+                    job.path, region.page, region.reason)
+    except Exception as exc:
+        log.warning("%s: the second look at page %d (%s) failed: %s: %s", job.path, region.page,
+                    region.reason, type(exc).__name__, exc)
+    return []
 
 
 def _write_outputs(

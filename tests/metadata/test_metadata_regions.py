@@ -118,6 +118,11 @@ def test_second_opinion_offers_the_number_and_date_for_review() -> None:
     assert merged.fields["issued_date"] == FieldValue("2025-01-23", SECOND_READER_CEILING)
     assert merged.fields["place"] == first.fields["place"]  # only the number and the date
     assert SECOND_READER_CEILING < 0.7  # a suggestion: still under review
+    unread = _fields(place=("Quảng Ngãi", 0.9))  # the whole Số line lost on a noisy page
+    found = _fields(number=("104", 0.9), symbol=("TB-UBND", 0.9), number_symbol=("104/TB-UBND", 0.9))
+    merged = second_opinion(unread, found)
+    assert merged.fields["symbol"] == FieldValue("TB-UBND", SECOND_READER_CEILING)
+    assert merged.fields["number_symbol"] == FieldValue("104/TB-UBND", SECOND_READER_CEILING)
 
 
 def test_second_opinion_leaves_a_sure_or_agreeing_reading_alone() -> None:
@@ -131,3 +136,5 @@ def test_second_opinion_leaves_a_sure_or_agreeing_reading_alone() -> None:
     weak = _fields(number=("87", 0.4), issued_date=(None, 0.0))
     same = _fields(number=("87", 0.9), issued_date=(None, 0.0))
     assert second_opinion(weak, same) == weak
+    less_sure = _fields(number=("81", 0.3), number_symbol=("81/QĐ-UBND", 0.3))
+    assert second_opinion(weak, less_sure) == weak  # a weak reading beats a weaker one
