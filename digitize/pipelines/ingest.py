@@ -41,7 +41,10 @@ from .executor import Pool
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "1"
+# What a record was made with. Raise it when the extraction (or what OCR keeps for it)
+# changes what a document's fields would be: `reindex --if-needed` then re-reads the older
+# records. 2: the extractor's fixes for noisy reads, urgency and header second looks.
+PIPELINE_VERSION = "2"
 SUPPORTED_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"}
 _EXT = {"pdf": "pdf", "tiff": "tif", "jpeg": "jpg", "png": "png"}
 
