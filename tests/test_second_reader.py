@@ -35,3 +35,18 @@ def test_handwritten_number_and_day_come_back_as_suggestions(run, samples_real, 
         assert record[field] == truth[name][field], field
         assert record["confidence"][field] < 0.7 and record["source"][field] == "ocr"
     assert {"number_symbol", "issued_date"} <= set(record["needs_review"])
+
+
+def test_the_second_reader_restores_the_marks_of_a_doubtful_signer(run, samples_real, tmp_path) -> None:
+    """A bilevel scan on which tesseract drops a name's tone mark, in both of its readings:
+    the second reader's spelling, same letters and a name as spelt, is taken (and still
+    flagged)."""
+    truth = {json.loads(line)["file"]: json.loads(line)
+             for line in (samples_real / "truth.jsonl").read_text("utf-8").splitlines() if line}
+    name = "dng_1595_SGDDT-CTrTT_2019_congvan_bilevel-ccitt.pdf"
+    scan = tmp_path / "scan.pdf"
+    shutil.copyfile(samples_real / name, scan)
+    row = json_lines(run("ingest", scan, "--json", "--jobs", "2").stdout)[0]
+    record = json.loads(run("show", row["id"], "--json").stdout)
+    assert record["signer"] == truth[name]["signer"]
+    assert record["confidence"]["signer"] < 0.7

@@ -96,6 +96,20 @@ def _stock(position: str) -> dict[str, list[tuple[int, str]]]:
     return table
 
 
+def known_form(name: str, surnames: Collection[str] = ()) -> bool:
+    """Is every middle and given syllable of `name` a name as the lists spell it, marks and
+    all (a middle name may also be one of `surnames`)?"""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    for i, word in enumerate(words[1:], start=1):
+        position = "given" if i == len(words) - 1 else "middle"
+        forms = [f for _, f in _stock(position).get(fold(word), [])]
+        if word not in forms and not (position == "middle" and word in surnames):
+            return False
+    return True
+
+
 @dataclass(slots=True, frozen=True)
 class NameReading:
     """A name with marks restored, and the ceiling its confidence deserves."""

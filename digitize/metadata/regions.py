@@ -16,10 +16,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from digitize.metadata.consensus import mark_count
 from digitize.metadata.extract import EMPTY_BAND, REVIEW_THRESHOLD
 from digitize.metadata.header import find_header
 from digitize.metadata.layout import Segment, median_height, segments_of
+from digitize.metadata.names import known_form
 from digitize.metadata.signer import find_signer
+from digitize.metadata.text import fold, nfc
+from digitize.metadata.vn_admin import SURNAMES
 from digitize.records import FieldValue, Metadata, PageOcr, Word
 
 # The signer box starts here (share of the page width): clear of the nơi nhận list.
@@ -168,6 +172,28 @@ def second_opinion(meta: Metadata, other: Metadata) -> Metadata:
         fields["number_symbol"] = FieldValue(f"{number.value}{separator}{symbol.value}",
                                              min(number.confidence, symbol.confidence), number.source)
     return Metadata(fields=fields)
+
+
+def restore_marks(meta: Metadata, words: Sequence[Word]) -> Metadata:
+    """`meta` with the signer's name as the second reader spelt it, when that reading has
+    the very same letters and more marks, and every syllable is a name as spelt: tesseract
+    drops marks on faint or bilevel scans ("Thanh" for "Thành"), and both spellings being
+    names, the letters alone cannot tell. Only a doubtful name is touched, and it stays
+    under the review threshold."""
+    name = meta.fields["signer"]
+    if not name.value or name.confidence >= REVIEW_THRESHOLD:
+        return meta
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    for w in words:
+        lines.setdefault((w.block, w.par, w.line), []).append(w.text)
+    for texts in lines.values():
+        line = nfc(" ".join(texts))
+        if (fold(line) == fold(name.value) and mark_count(line) > mark_count(name.value)
+                and known_form(line, SURNAMES)):
+            fields = dict(meta.fields)
+            fields["signer"] = FieldValue(line, max(name.confidence, SECOND_READER_CEILING), name.source)
+            return Metadata(fields=fields)
+    return meta
 
 
 def _better_suggestion(first: FieldValue, second: FieldValue) -> bool:

@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, CancelledError, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,16 @@ from sqlalchemy.exc import IntegrityError
 from .. import __version__
 from ..db import repository
 from ..errors import DatabaseError, DigitizeError, InputError
-from ..metadata import Region, best_of, extract_metadata, regions_to_reread, second_opinion, splice_words
+from ..metadata import (
+    REVIEW_THRESHOLD,
+    Region,
+    best_of,
+    extract_metadata,
+    regions_to_reread,
+    restore_marks,
+    second_opinion,
+    splice_words,
+)
 from ..metadata.text import fold
 from ..ocr import pdf as searchable
 from ..ocr import second_reader, sources, textlayer
@@ -127,6 +136,8 @@ class _Job:
     layers: list[searchable.TextLayer] = field(default_factory=list)
     first: Metadata | None = None
     second_look: list[tuple[Region, Future[list[Word]]]] = field(default_factory=list)
+    followed_up: bool = False  # the second reader asked about the signer's marks, if need be
+    looked: dict[int, list[Word]] = field(default_factory=dict)  # second looks' words, by index
 
 
 Reread = tuple[Region, list[Word]]
@@ -136,13 +147,14 @@ def read_metadata(pages: list[PageOcr], rereads: list[Reread], source_name: str)
     """The fields, from the pages and from any second look at a region: field by field the
     surer reading, and the second reader's number and date where the first were weak."""
     meta = extract_metadata(pages, source_name=source_name)
-    looks = [r for r in rereads if r[0].reason != "header"]
+    looks = [r for r in rereads if r[0].reason in ("signer", "urgency")]
     header = [r for r in rereads if r[0].reason == "header"]
     if looks:
         meta = best_of(meta, extract_metadata(_spliced(pages, looks), source_name=source_name))
     if header:
         meta = second_opinion(meta, extract_metadata(_spliced(pages, header), source_name=source_name))
-    return meta
+    marks = [w for region, words in rereads if region.reason == "signer-marks" for w in words]
+    return restore_marks(meta, marks) if marks else meta
 
 
 def _spliced(pages: list[PageOcr], rereads: list[Reread]) -> list[PageOcr]:
@@ -214,12 +226,15 @@ def _advance_front(
     front = pending[0]
     if isinstance(front, _Job):
         _read_first(front, progress)
-        looking: list[Future[Any]] = [f for _, f in front.second_look if not f.done()]
-        if looking:
-            others: list[Future[Any]] = _unfinished_pages(pending)  # the front's own are done
-            wait(looking + others, return_when=FIRST_COMPLETED)
-            if any(not f.done() for f in looking):
-                return None
+        for _ in range(2):  # the second looks, then the follow-up they may ask for
+            looking: list[Future[Any]] = [f for _, f in front.second_look if not f.done()]
+            if looking:
+                others: list[Future[Any]] = _unfinished_pages(pending)  # the front's own are done
+                wait(looking + others, return_when=FIRST_COMPLETED)
+                if any(not f.done() for f in looking):
+                    return None
+            if not _follow_up(front):
+                break
     return _finish_front(archive, pending, in_flight, options, progress)
 
 
@@ -354,7 +369,9 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
             raise job.failure
         assert job.first is not None
         pages = job.pages
-        rereads = [(region, _words_or_none(job, region, future)) for region, future in job.second_look]
+        _rereads(job)  # wait for the second looks, then for what they may ask for
+        _follow_up(job)
+        rereads = _rereads(job)
         t = time.perf_counter()
         metadata = read_metadata(pages, rereads, job.path.name) if rereads else job.first
         result.timings["metadata"] = result.timings.get("metadata", 0.0) + time.perf_counter() - t
@@ -431,21 +448,54 @@ def _page_result(job: _Job, number: int) -> PageResult:
 def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple[Region, Future[list[Word]]]]:
     """Send regions the first pass read weakly to be read again: the signer block and the
     empty band where a framed urgency mark may have been dropped (tesseract, red channel, one
-    text block), and the Số and place-date lines to the second reader when the number or the
-    day is weak (handwriting, which tesseract cannot read on a crop either)."""
+    text block); with the second reader, the Số and place-date lines when the number or the
+    day is weak (handwriting, which tesseract cannot read on a crop either), and the signer
+    block too, for the marks of the name."""
     reasons = {"signer": "tesseract", "urgency": "tesseract"}
-    if job.settings.second_reader and second_reader.available():
+    if _second_reader_on(job):
         reasons["header"] = "trueocr"
     regions = [r for r in regions_to_reread(pages, first)
                if r.reason in reasons and r.page in job.geometries and pages[r.page - 1].source == "ocr"]
+    return [(region, _submit_reread(job, region, reasons[region.reason])) for region in regions]
+
+
+def _second_reader_on(job: _Job) -> bool:
+    return bool(job.settings.second_reader) and second_reader.available()
+
+
+def _submit_reread(job: _Job, region: Region, reader: str) -> Future[list[Word]]:
     settings = job.settings
-    return [
-        (region, job.executor.submit(reread_region, RereadTask(
-            job.source.work_pdf, region.page, job.geometries[region.page],
-            (region.left, region.top, region.right, region.bottom), settings.lang,
-            min(settings.page_timeout, 60.0), settings.max_megapixels, reasons[region.reason])))
-        for region in regions
-    ]
+    return job.executor.submit(reread_region, RereadTask(
+        job.source.work_pdf, region.page, job.geometries[region.page],
+        (region.left, region.top, region.right, region.bottom), settings.lang,
+        min(settings.page_timeout, 60.0), settings.max_megapixels, reader))
+
+
+def _follow_up(job: _Job) -> bool:
+    """Once the second looks are in: if the signer's name is still doubtful, send its block
+    to the second reader, for the marks tesseract may have dropped (`restore_marks`). Only
+    then, so that it costs nothing on the many blocks the second look settles. True when a
+    task was sent."""
+    if job.followed_up or job.failure is not None or any(not f.done() for _, f in job.second_look):
+        return False
+    job.followed_up = True
+    signer = [r for r, _ in job.second_look if r.reason == "signer"]
+    if not signer or not _second_reader_on(job):
+        return False
+    name = read_metadata(job.pages, _rereads(job), job.path.name).fields["signer"]
+    if not name.value or name.confidence >= REVIEW_THRESHOLD:
+        return False
+    region = replace(signer[0], reason="signer-marks")
+    job.second_look.append((region, _submit_reread(job, region, "trueocr")))
+    return True
+
+
+def _rereads(job: _Job) -> list[Reread]:
+    """The words of every second look sent for the file (waiting for them)."""
+    for i, (region, future) in enumerate(job.second_look):
+        if i not in job.looked:
+            job.looked[i] = _words_or_none(job, region, future)
+    return [(region, job.looked[i]) for i, (region, _) in enumerate(job.second_look)]
 
 
 def _words_or_none(job: _Job, region: Region, future: Future[list[Word]]) -> list[Word]:

@@ -138,3 +138,23 @@ def test_second_opinion_leaves_a_sure_or_agreeing_reading_alone() -> None:
     assert second_opinion(weak, same) == weak
     less_sure = _fields(number=("81", 0.3), number_symbol=("81/QĐ-UBND", 0.3))
     assert second_opinion(weak, less_sure) == weak  # a weak reading beats a weaker one
+
+
+def _line(text: str, line: int = 1) -> list[Word]:
+    return [Word(t, 100 * i, 50 * line, 90, 40, 95.0, 1, 1, line) for i, t in enumerate(text.split())]
+
+
+def test_second_reader_gives_the_marks_a_doubtful_name_lost() -> None:
+    from digitize.metadata import restore_marks
+    from digitize.metadata.regions import SECOND_READER_CEILING
+
+    doubtful = _fields(signer=("Trần Nguyễn Minh Thanh", 0.5))
+    words = _line("KT. GIÁM ĐỐC") + _line("Trần Nguyễn Minh Thành", 2)
+    fixed = restore_marks(doubtful, words)
+    assert fixed.fields["signer"] == FieldValue("Trần Nguyễn Minh Thành", SECOND_READER_CEILING)
+    assert restore_marks(doubtful, _line("Trần Nguyễn Minh Thạch")) == doubtful  # other letters
+    assert restore_marks(doubtful, _line("Trần Nguyễn Minh Thãnh")) == doubtful  # not a name so spelt
+    assert restore_marks(_fields(signer=("Trần Văn Thành", 0.5)), _line("Trần Văn Thanh")) == \
+        _fields(signer=("Trần Văn Thành", 0.5))  # never takes marks away
+    sure = _fields(signer=("Nguyễn Văn Nam", 0.9))
+    assert restore_marks(sure, _line("Nguyễn Văn Năm")) == sure
