@@ -482,11 +482,15 @@ def _follow_up(job: _Job) -> bool:
     signer = [r for r, _ in job.second_look if r.reason == "signer"]
     if not signer or not _second_reader_on(job):
         return False
-    name = read_metadata(job.pages, _rereads(job), job.path.name).fields["signer"]
-    if not name.value or name.confidence >= REVIEW_THRESHOLD:
+    try:  # an extra look is optional: whatever goes wrong here, the file goes on without it
+        name = read_metadata(job.pages, _rereads(job), job.path.name).fields["signer"]
+        if not name.value or name.confidence >= REVIEW_THRESHOLD:
+            return False
+        region = replace(signer[0], reason="signer-marks")
+        job.second_look.append((region, _submit_reread(job, region, "trueocr")))
+    except Exception:
+        log.exception("%s: the second reader could not be asked about the signer", job.path)
         return False
-    region = replace(signer[0], reason="signer-marks")
-    job.second_look.append((region, _submit_reread(job, region, "trueocr")))
     return True
 
 
