@@ -1,10 +1,12 @@
-"""A second reader for the header's number-and-date band: trueocr (ONNX models on the CPU).
+"""A second reader for what tesseract reads worst: trueocr (ONNX models on the CPU).
 
 Tesseract does not read handwriting, and the number and the day of an administrative
 document are very often written by hand (../shared/VN-DOCS.md). trueocr, a Vietnamese line
 detector and recogniser, reads about half of them on the real scans, in about 0.1 s per
-band; it reads body text worse than tesseract, so it is asked about this band only, and what
-it reads always goes to a clerk for review (`metadata.regions.second_opinion`).
+line. It reads body text worse than tesseract, so it is asked only about the Số and
+place-date lines when their number or day is weak (`metadata.regions.second_opinion`), and
+about a signer block whose name is still doubtful, for the tone marks tesseract dropped
+(`metadata.regions.restore_marks`); what it gives always goes to a clerk for review.
 
 One model per worker process, loaded on first use, on one thread (one busy core per worker,
 like tesseract).

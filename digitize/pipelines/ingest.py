@@ -143,10 +143,13 @@ class _Job:
 Reread = tuple[Region, list[Word]]
 
 
-def read_metadata(pages: list[PageOcr], rereads: list[Reread], source_name: str) -> Metadata:
-    """The fields, from the pages and from any second look at a region: field by field the
-    surer reading, and the second reader's number and date where the first were weak."""
-    meta = extract_metadata(pages, source_name=source_name)
+def read_metadata(
+    pages: list[PageOcr], rereads: list[Reread], source_name: str, first: Metadata | None = None,
+) -> Metadata:
+    """The fields, from the pages (`first`, when they were read already) and from any second
+    look at a region: field by field the surer reading, the second reader's number and date
+    where the first were weak, and a doubtful signer's marks."""
+    meta = first if first is not None else extract_metadata(pages, source_name=source_name)
     looks = [r for r in rereads if r[0].reason in ("signer", "urgency")]
     header = [r for r in rereads if r[0].reason == "header"]
     if looks:
@@ -373,7 +376,7 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
         _follow_up(job)
         rereads = _rereads(job)
         t = time.perf_counter()
-        metadata = read_metadata(pages, rereads, job.path.name) if rereads else job.first
+        metadata = read_metadata(pages, rereads, job.path.name, first=job.first)
         result.timings["metadata"] = result.timings.get("metadata", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
         out_pdf, ocr_json = _write_outputs(job, pages, job.layers, metadata, rereads)
@@ -483,7 +486,7 @@ def _follow_up(job: _Job) -> bool:
     if not signer or not _second_reader_on(job):
         return False
     try:  # an extra look is optional: whatever goes wrong here, the file goes on without it
-        name = read_metadata(job.pages, _rereads(job), job.path.name).fields["signer"]
+        name = read_metadata(job.pages, _rereads(job), job.path.name, first=job.first).fields["signer"]
         if not name.value or name.confidence >= REVIEW_THRESHOLD:
             return False
         region = replace(signer[0], reason="signer-marks")
