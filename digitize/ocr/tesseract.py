@@ -1,8 +1,10 @@
-"""The only module that runs tesseract (through pytesseract), always with a timeout.
+"""The only module that runs tesseract, always with a timeout.
 
-One call produces both outputs we need from a page: the TSV (words, boxes, confidences)
-and a text-only PDF (tesseract's invisible GlyphLessFont layer) that `pdf.py` grafts onto
-the untouched original page.
+Tesseract runs in-process through libtesseract (`libtesseract.py`): each worker keeps its
+models loaded and hands over the page's pixels from memory. Where the library cannot be
+loaded, the `tesseract` program is run through pytesseract instead, with the same settings.
+A page gives its TSV: words, boxes and confidences, from which `pdf.py` builds the
+invisible text layer.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pytesseract
 from PIL import Image
 
 from ..records import Word
+from . import libtesseract
 
 log = logging.getLogger(__name__)
 tess_log = logging.getLogger("digitize.tesseract")
@@ -43,7 +46,7 @@ class OcrFailed(Exception):
 class TesseractResult:
     words: list[Word]
     text: str
-    text_pdf: Path
+    text_pdf: Path | None
     mean_conf: float | None
 
 
@@ -70,29 +73,13 @@ def languages() -> list[str]:
 def ocr_page(
     image: Image.Image, out_base: Path, *, lang: str, dpi: int, timeout: float, psm: int = 3
 ) -> TesseractResult:
-    """OCR one upright page image; write `out_base`.pdf (text only) and read the TSV."""
-    img_path = out_base.with_suffix(".ppm" if image.mode in ("RGB", "L") else ".png")
-    image.save(img_path)
-    config = f"--psm {psm} --dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1"
-    try:
-        pytesseract.pytesseract.run_tesseract(
-            str(img_path), str(out_base), extension="pdf", lang=lang, config=config, timeout=timeout
-        )
-    except RuntimeError as exc:
-        if "timeout" in str(exc).lower():
-            raise OcrTimeout(f"tesseract took longer than {timeout:g} s") from exc
-        raise
-    except pytesseract.TesseractError as exc:
-        raise OcrFailed(f"tesseract failed: {exc.message.strip()[:200]}") from exc
-    finally:
-        img_path.unlink(missing_ok=True)
-    tsv = out_base.with_suffix(".tsv").read_text("utf-8")
-    words, text = parse_tsv(tsv)
+    """OCR one upright page image: its words, text and mean confidence."""
+    words, text = parse_tsv(_tsv(image, lang=lang, psm=psm, dpi=dpi, timeout=timeout, work=out_base.parent))
     confs = [w.conf for w in words if w.conf >= 0]
     return TesseractResult(
         words=words,
         text=text,
-        text_pdf=out_base.with_suffix(".pdf"),
+        text_pdf=None,
         mean_conf=round(sum(confs) / len(confs), 1) if confs else None,
     )
 
@@ -100,16 +87,19 @@ def ocr_page(
 def ocr_crop_confidence(image: Image.Image, *, lang: str, timeout: float) -> tuple[float, int]:
     """Quick score of how well a crop reads: (mean word confidence, words)."""
     try:
-        data = pytesseract.image_to_data(
-            image, lang=lang, config="--psm 6", timeout=timeout, output_type=pytesseract.Output.DICT
-        )
-    except (RuntimeError, pytesseract.TesseractError):
+        words = ocr_words(image, lang=lang, psm=6, timeout=timeout)
+    except (OcrTimeout, OcrFailed):
         return 0.0, 0
-    confs = [
-        float(c) for c, t in zip(data["conf"], data["text"], strict=False)
-        if float(c) >= 0 and len(t.strip()) >= 2
-    ]
+    confs = [w.conf for w in words if w.conf >= 0 and len(w.text) >= 2]
     return (sum(confs) / len(confs) if confs else 0.0), len(confs)
+
+
+def ocr_words(
+    image: Image.Image, *, lang: str, psm: int, timeout: float, dpi: int | None = None
+) -> list[Word]:
+    """Words of a crop: for second looks at small regions. Without `dpi`, tesseract
+    estimates the resolution from the text, as for an image file that carries none."""
+    return parse_tsv(_tsv(image, lang=lang, psm=psm, dpi=dpi, timeout=timeout))[0]
 
 
 _OSD_ROTATE = re.compile(r"Rotate:\s+(\d+)")
@@ -118,11 +108,18 @@ _OSD_CONF = re.compile(r"Orientation confidence:\s+([\d.]+)")
 
 def detect_orientation(image: Image.Image, *, timeout: float, dpi: int | None = None) -> Orientation | None:
     """Tesseract OSD: which way the page must turn to be upright (None if it cannot tell)."""
+    try:
+        engine = libtesseract.engine("osd")
+    except libtesseract.EngineError as exc:
+        tess_log.debug("OSD unavailable: %s", exc)
+        return None
+    if engine is not None:
+        answer = engine.orientation(image, dpi=dpi)
+        return Orientation(answer.rotate, answer.confidence) if answer else None
     config = "--psm 0" + (f" --dpi {dpi}" if dpi else "")
     # handed over as a PPM file: pytesseract would write a page-sized PNG, slower than OSD itself
     with tempfile.TemporaryDirectory(prefix="digitize-osd-") as tmp:
-        path = Path(tmp) / ("page.ppm" if image.mode in ("RGB", "L") else "page.png")
-        image.save(path)
+        path = _image_file(image, Path(tmp) / "page")
         try:
             out = pytesseract.image_to_osd(str(path), config=config, timeout=timeout)
         except (RuntimeError, pytesseract.TesseractError) as exc:
@@ -132,6 +129,42 @@ def detect_orientation(image: Image.Image, *, timeout: float, dpi: int | None = 
     if not rot or not conf:
         return None
     return Orientation(int(rot.group(1)) % 360, float(conf.group(1)))
+
+
+def _tsv(
+    image: Image.Image, *, lang: str, psm: int, dpi: int | None, timeout: float, work: Path | None = None
+) -> str:
+    """Recognise `image`; tesseract's TSV, header line first."""
+    try:
+        engine = libtesseract.engine(lang)
+        if engine is not None:
+            return engine.tsv(image, psm=psm, dpi=dpi, timeout=timeout)
+    except libtesseract.Timeout as exc:
+        raise OcrTimeout(str(exc)) from exc
+    except libtesseract.EngineError as exc:
+        raise OcrFailed(str(exc)) from exc
+    config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "") + " -c tessedit_create_tsv=1"
+    with tempfile.TemporaryDirectory(prefix="digitize-ocr-", dir=work) as tmp:
+        path = _image_file(image, Path(tmp) / "page")
+        try:
+            pytesseract.pytesseract.run_tesseract(
+                str(path), str(Path(tmp) / "out"), extension="tsv", lang=lang, config=config, timeout=timeout
+            )
+        except RuntimeError as exc:
+            if "timeout" in str(exc).lower():
+                raise OcrTimeout(f"tesseract took longer than {timeout:g} s") from exc
+            raise
+        except pytesseract.TesseractError as exc:
+            raise OcrFailed(f"tesseract failed: {exc.message.strip()[:200]}") from exc
+        return (Path(tmp) / "out.tsv").read_text("utf-8")
+
+
+def _image_file(image: Image.Image, base: Path) -> Path:
+    """The image as a file for the tesseract program: PGM/PPM, a few ms to write (PNG is
+    30 times slower for a page)."""
+    path = base.with_suffix(".ppm" if image.mode in ("RGB", "L") else ".png")
+    image.save(path)
+    return path
 
 
 def parse_tsv(tsv: str) -> tuple[list[Word], str]:
@@ -174,14 +207,3 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
 
 def tool_path(name: str) -> str | None:
     return shutil.which(name)
-
-
-def ocr_words(image: Image.Image, *, lang: str, psm: int, timeout: float) -> list[Word]:
-    """Words of a crop (TSV only, no PDF): for second looks at small regions."""
-    try:
-        tsv = pytesseract.image_to_data(image, lang=lang, config=f"--psm {psm}", timeout=timeout)
-    except RuntimeError as exc:
-        raise OcrTimeout(f"tesseract took longer than {timeout:g} s") from exc
-    except pytesseract.TesseractError as exc:
-        raise OcrFailed(f"tesseract failed: {exc.message.strip()[:200]}") from exc
-    return parse_tsv(tsv)[0]
