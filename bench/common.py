@@ -253,7 +253,8 @@ def tool_wrappers(folder: Path, log: Path) -> dict[str, str]:
         shim.write_text(f'#!/bin/sh\nexec /usr/bin/time -a -o "{log}" -f "{name}\t%e\t%U\t%S\t%C" '
                         f'"{real}" "$@"\n')
         shim.chmod(0o755)
-    return {"PATH": f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"}
+    # digitize runs tesseract in-process and logs each call to the same file itself
+    return {"PATH": f"{folder}{os.pathsep}{os.environ.get('PATH', '')}", "DIGITIZE_PROFILE_LOG": str(log)}
 
 
 def tool_profile(log: Path) -> dict[str, dict[str, float]]:

@@ -92,3 +92,12 @@ def test_forced_to_the_program_by_environment(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.delenv("DIGITIZE_TESSERACT")
     monkeypatch.setattr(libtesseract, "_tried", False)
     assert libtesseract.load() is not None
+
+
+def test_profile_log_records_each_call(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    log = tmp_path / "profile.log"
+    monkeypatch.setenv("DIGITIZE_PROFILE_LOG", str(log))
+    tesseract.ocr_words(text_page_image(PAGE_LINES[:2], dpi=150), lang="vie", psm=6, timeout=60)
+    name, wall, user, system, cmd = log.read_text().splitlines()[-1].split("\t")
+    assert name == "tesseract" and cmd == "in-process -l vie --psm 6 --dpi 0"
+    assert float(wall) > 0 and float(user) + float(system) > 0

@@ -17,6 +17,7 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import resource
 import threading
 import time
 from dataclasses import dataclass
@@ -30,6 +31,23 @@ _PSM_OSD_ONLY = 0
 # orientation quadrant reported by OSD -> degrees clockwise that make the page upright
 # (tesseract's OrientationIdToValue, as printed by `--psm 0` as "Rotate:")
 _UPRIGHT_TURN = {0: 0, 1: 270, 2: 180, 3: 90}
+
+
+def _cpu() -> tuple[float, float, float]:
+    usage = resource.getrusage(resource.RUSAGE_THREAD)
+    return time.perf_counter(), usage.ru_utime, usage.ru_stime
+
+
+def _profile(name: str, start: tuple[float, float, float], what: str) -> None:
+    """With DIGITIZE_PROFILE_LOG set (the benchmarks), log the call like the benchmarks'
+    /usr/bin/time shims log a program: name, wall, user, system, command."""
+    path = os.environ.get("DIGITIZE_PROFILE_LOG")
+    if not path:
+        return
+    end = _cpu()
+    line = f"{name}\t{end[0] - start[0]:.3f}\t{end[1] - start[1]:.3f}\t{end[2] - start[2]:.3f}\t{what}\n"
+    with open(path, "a", encoding="utf-8") as log_file:  # one short append: atomic between workers
+        log_file.write(line)
 
 
 class EngineError(Exception):
@@ -118,6 +136,7 @@ class Engine:
         self._lib = lib
         self.lang = lang
         self._lock = threading.Lock()  # one recognition at a time per engine
+        start = _cpu()
         self._api = lib.TessBaseAPICreate()
         if lib.TessBaseAPIInit3(self._api, None, lang.encode()) != 0:
             lib.TessBaseAPIDelete(self._api)
@@ -127,6 +146,7 @@ class Engine:
         # the library's chatter ("Detected 339 diacritics", "Estimating resolution as 271")
         # went to the program's stderr, which was captured; here it would reach the terminal
         lib.TessBaseAPISetVariable(self._api, b"debug_file", os.devnull.encode())
+        _profile("tesseract (loading models)", start, f"in-process -l {lang}")
 
     def close(self) -> None:
         if self._api:
@@ -150,6 +170,7 @@ class Engine:
         """Recognise the image; its TSV with the header line, as `tesseract … tsv` writes."""
         lib = self._lib
         with self._lock:
+            start = _cpu()
             self._set_image(image, dpi, psm)
             monitor = lib.TessMonitorCreate()
             try:
@@ -169,6 +190,7 @@ class Engine:
             finally:
                 lib.TessMonitorDelete(monitor)
                 lib.TessBaseAPIClear(self._api)  # the page's results go; the models stay
+                _profile("tesseract", start, f"in-process -l {self.lang} --psm {psm} --dpi {dpi or 0}")
         return TSV_HEADER + text
 
     def orientation(self, image: Image.Image, *, dpi: int | None) -> OsdAnswer | None:
@@ -176,6 +198,7 @@ class Engine:
         lib = self._lib
         deg, conf, script, script_conf = _INT(), _FLOAT(), _CP(), _FLOAT()
         with self._lock:
+            start = _cpu()
             self._set_image(image, dpi, _PSM_OSD_ONLY)
             try:
                 ok = lib.TessBaseAPIDetectOrientationScript(
@@ -184,6 +207,7 @@ class Engine:
                 )
             finally:
                 lib.TessBaseAPIClear(self._api)
+                _profile("tesseract", start, f"in-process --psm {_PSM_OSD_ONLY} --dpi {dpi or 0}")
         if not ok:
             return None
         return OsdAnswer(_UPRIGHT_TURN.get((deg.value // 90) % 4, 0), round(float(conf.value), 2))
