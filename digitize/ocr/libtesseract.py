@@ -175,10 +175,10 @@ class Engine:
             monitor = lib.TessMonitorCreate()
             try:
                 lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(timeout * 1000)))
-                start = time.monotonic()
+                began = time.monotonic()
                 failed = lib.TessBaseAPIRecognize(self._api, monitor) != 0
                 if failed:
-                    if time.monotonic() - start >= timeout * 0.99:
+                    if time.monotonic() - began >= timeout * 0.99:
                         raise Timeout(f"tesseract took longer than {timeout:g} s")
                     raise EngineError("tesseract could not recognise the image")
                 raw = lib.TessBaseAPIGetTsvText(self._api, 0)
