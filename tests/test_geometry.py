@@ -47,7 +47,7 @@ def test_identity_maps_text_page_corners_to_page_corners():
 def test_upscaled_low_dpi_page_fits_the_page():
     page = _page()
     geometry = Geometry(rendered_size=(833, 1111), rendered_dpi=100, scale=3.0)
-    # tesseract's text page is sized from the upscaled image at 300 dpi
+    # the text layer's page is the upscaled image in points at 300 dpi
     m = placement_matrix(page, geometry, (2499 * 72 / 300, 3333 * 72 / 300))
     assert _apply(m, 2499 * 72 / 300, 3333 * 72 / 300) == pytest.approx((600, 800), abs=1.0)
 
