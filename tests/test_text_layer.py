@@ -119,11 +119,14 @@ def test_words_land_where_the_ocr_copy_had_them(tmp_path, turn, skew, scale, dpi
     assert raw_text(out).split() == [w.text for w in words]  # in the order they were given
     for word in words:
         box = found[word.text]
-        cx, cy = _undo_deskew(word.left + word.width / 2, word.top + word.height / 2, skew, ow, oh)
+        # the words stand on their bottoms; the font's em reaches a quarter as far below
+        descent = word.height / 4
+        middle = (word.left + word.width / 2, word.top + (word.height + descent) / 2)
+        cx, cy = _undo_deskew(*middle, skew, ow, oh)
         assert ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) == pytest.approx((cx * k, cy * k), abs=0.5)
         assert box[2] - box[0] == pytest.approx(word.width * k, rel=0.05)
         if not skew:  # the box itself, edge by edge (a tilted word's box takes in its tilt)
-            edges = (word.left * k, word.top * k, word.right * k, word.bottom * k)
+            edges = (word.left * k, word.top * k, word.right * k, (word.bottom + descent) * k)
             assert box == pytest.approx(edges, abs=0.2)
     with pikepdf.open(out) as pdf:
         assert int(pdf.pages[0].obj.get("/Rotate", 0)) == (page_rotate + turn) % 360
@@ -136,17 +139,39 @@ def test_one_line_one_baseline_and_the_words_of_a_line_stay_apart(tmp_path):
     words = [Word("Quyết", 100, 95, 150, 70, 90, 1, 1, 1), Word("định", 270, 90, 120, 65, 90, 1, 1, 1),
              Word("gặp", 410, 110, 100, 65, 90, 1, 1, 1), Word("HÒA", 530, 88, 110, 67, 90, 1, 1, 1),
              Word("2025", 660, 100, 120, 55, 90, 1, 1, 1)]
-    baseline, size = invisible.line_metrics(words)
+    baseline, above = invisible.line_metrics(words)
     assert baseline == 155  # the bottom of HÒA and 2025, the words without anything below
-    assert size == 155 - 88
+    assert above == 155 - 88  # up to the top of the tallest word
     out = _graft(tmp_path, [_layer(words)])
     found = bbox_words(out)
     assert [t for t, _ in found] == [w.text for w in words]
-    assert {round(box[3], 1) for _, box in found} == {round(155 * 72 / 300, 1)}  # one baseline
+    # one baseline: every box from the line's top to a quarter of that below its baseline
     assert {round(box[1], 1) for _, box in found} == {round(88 * 72 / 300, 1)}
+    assert {round(box[3], 1) for _, box in found} == {round((155 + (155 - 88) / 4) * 72 / 300, 1)}
     # only descenders: the baseline is a fifth of the usual height above their bottoms
     low = [Word("gặp", 100, 100, 100, 60, 90), Word("ngày", 220, 100, 120, 60, 90)]
     assert invisible.line_metrics(low)[0] == pytest.approx(160 - 12)
+
+
+@pytest.mark.parametrize("gap", [30, 4, 0, -3])
+def test_words_set_tight_still_come_apart(tmp_path, gap):
+    """pdftotext puts a space between two words only when they are apart by some share of
+    the font size: a word whose box touches the next ends a little early (never by more
+    than half its width); one well apart keeps its box's width."""
+    words = [Word("đường", 100, 100, 200, 50, 90), Word("bộ", 300 + gap, 100, 80, 50, 90)]
+    out = _graft(tmp_path, [_layer(words)])
+    assert raw_text(out).split("\n")[0] == "đường bộ"
+    assert subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout.split("\n")[0] == "đường bộ"
+    (_, first), (_, second) = bbox_words(out)
+    k = 72 / 300
+    assert (first[0], second[0]) == pytest.approx((100 * k, (300 + gap) * k), abs=0.01)
+    if gap >= 30:
+        assert first[2] == pytest.approx(300 * k, abs=0.01)
+    else:  # a fifth of the font size between them (the line's height above its baseline is 0.8 of it)
+        assert 200 * k * 0.9 < first[2] - first[0] < 200 * k
+        size = invisible.line_metrics(words)[1] / 0.8
+        assert second[0] - first[2] == pytest.approx(0.2 * size * k, abs=0.01)
 
 
 @pytest.mark.parametrize("downward", [True, False])
@@ -169,8 +194,10 @@ def test_lines_standing_on_end(tmp_path, downward):
     assert raw_text(out).split() == [w.text for w in words]
     k = 72 / 300
     found = dict(bbox_words(out))
-    for word in words:
-        edges = (word.left * k, word.top * k, word.right * k, word.bottom * k)
+    for word in words:  # the em's part below the baseline lies left of a column read downward
+        descent = word.width / 4
+        left, right = (word.left - descent, word.right) if downward else (word.left, word.right + descent)
+        edges = (left * k, word.top * k, right * k, word.bottom * k)
         assert found[word.text] == pytest.approx(edges, abs=0.2)
 
 

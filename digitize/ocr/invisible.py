@@ -6,11 +6,13 @@ from the words it already has, so tesseract is not asked for a PDF:
   Type0 font (Identity-H) over a CIDFontType2 whose every CID draws the font's one empty
   glyph, half an em wide (a CIDToGIDMap sending every CID to glyph 1, as tesseract's is),
   and a ToUnicode CMap for the characters the file uses. One font object per file.
-- text render mode 3 (invisible); each line of words on one baseline, in tesseract's order
-  (block, paragraph, line), so text comes out in the order it always did; each word starts
-  at its box's left and is stretched (Tz) to its box's width, and a space follows it,
-  stretched to the next word, so that extractors separate the words. A line tesseract read
-  standing on end (a page it read on its side) is laid the same way along its column.
+- text render mode 3 (invisible); each line of words on one baseline, its font size from
+  the line's height, in tesseract's order (block, paragraph, line), so text comes out in
+  the order it always did; each word starts at its box's left and is stretched (Tz) to its
+  box's width, and a space follows it, stretched to the next word, so that extractors
+  separate the words (a word set tight against the next ends a little early, for those
+  that go by the gap). A line tesseract read standing on end (a page it read on its side)
+  is laid the same way along its column.
 - coordinates are points of the OCR copy (its pixels times 72/dpi), y up; `pdf.py` places
   the whole layer over the original page with `placement_matrix`.
 
@@ -34,7 +36,15 @@ from ..records import PageOcr, Word
 
 FONT_NAME = "/GlyphLessFont"  # the font's resource name in each page's layer
 _CHAR_WIDTH = 0.5  # every glyph is half an em wide (DW 500; the .null glyph's advance)
+# The em a line's text is set in reaches this far above its baseline (the font's Ascent), and
+# the rest below (Descent): an extracted word's box then runs from the top of its line to
+# about where descenders end, and the font size is near the type's own (tesseract's layer
+# had the type's size, which is what pdftotext's layout analysis expects)
+_ASCENT = 0.8
 _SPACE = "0020"
+# Extractors that go by position (poppler's pdftotext) put a space between two words only
+# when they are this far apart, as a share of the font size (pdftotext -raw: about 0.15)
+_MIN_GAP = 0.2
 _FIRST_EXTRA, _LAST_EXTRA = 0xD800, 0xDFFF  # codes for characters beyond the BMP
 _REPLACEMENT = 0xFFFD
 # Marks and characters that reach below the baseline: a word with none of them, and a letter
@@ -106,7 +116,7 @@ def add_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
     descriptor = pdf.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name.GlyphLessFont,
         Flags=5,  # fixed pitch, symbolic
-        FontBBox=[0, 0, 500, 1000], ItalicAngle=0, Ascent=1000, Descent=-1, CapHeight=1000,
+        FontBBox=[0, -200, 500, 800], ItalicAngle=0, Ascent=800, Descent=-200, CapHeight=800,
         StemV=80, FontFile2=pdf.make_stream(glyphless_ttf(), Length1=len(glyphless_ttf())),
     ))
     cid_to_gid = pdf.make_stream(b"")
@@ -148,8 +158,8 @@ def page_text(ocr: PageOcr, encoding: Encoding) -> PageText | None:
         # a line standing on end is laid out upright in a frame turned with it, then turned back
         framed = [_upright(w, turn, ocr.width, ocr.height) for w in line] if turn else line
         frame_height = ocr.width if turn else ocr.height
-        baseline, height = line_metrics(framed)
-        fs = max(round(height * k, 2), 0.01)
+        baseline, above = line_metrics(framed)
+        fs = max(round(above / _ASCENT * k, 2), 0.01)
         y = (frame_height - baseline) * k
         em = fs * _CHAR_WIDTH  # a glyph's advance at 100 % horizontal scaling
         ops.append(f"{FONT_NAME} {fs:.2f} Tf")
@@ -157,7 +167,11 @@ def page_text(ocr: PageOcr, encoding: Encoding) -> PageText | None:
             codes = encoding.encode(unicodedata.normalize("NFC", word.text.strip()))
             width = max(word.width, 1) * k
             if i + 1 < len(framed):  # the space reaches the next word
-                gap = max((framed[i + 1].left - word.left - word.width) * k, 0.05 * fs)
+                gap = (framed[i + 1].left - word.left - word.width) * k
+                if gap < _MIN_GAP * fs:  # words set tight: end this one early enough to keep apart
+                    width = max(width - (_MIN_GAP * fs - gap), 0.5 * width)
+                    gap = (framed[i + 1].left - word.left) * k - width
+                gap = max(gap, 0.05 * fs)
             else:
                 gap = 0.25 * fs
             ops.append(
@@ -216,14 +230,13 @@ def _tz(width: float, natural: float) -> str:
 
 
 def line_metrics(line: list[Word]) -> tuple[float, float]:
-    """Baseline (px from the top) and font size (px) of a line of words.
+    """Baseline (px from the top) of a line of words, and how far its words reach above it.
 
     TSV has no baselines. The line stands on the bottom of its words that have no
     descenders (the median of them); with none, a fifth of the usual word height above
-    the words' bottom. The font size reaches from there to the top of the line's words,
-    so that an extracted word's box covers the line from its top to its baseline. Boxes
-    more than twice as tall as the line's usual word (a word run into a stamp or a
-    rule) are left out of both.
+    the words' bottom. Its text reaches from there to the top of the line's words. Boxes
+    more than twice as tall as the line's usual word (a word run into a stamp or a rule)
+    are left out of both.
     """
     heights = sorted(w.height for w in line)
     usual_height = heights[len(heights) // 2]
