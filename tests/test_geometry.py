@@ -47,7 +47,7 @@ def test_identity_maps_text_page_corners_to_page_corners():
 def test_upscaled_low_dpi_page_fits_the_page():
     page = _page()
     geometry = Geometry(rendered_size=(833, 1111), rendered_dpi=100, scale=3.0)
-    # tesseract's text page is sized from the upscaled image at 300 dpi
+    # the text layer's page is the upscaled image in points at 300 dpi
     m = placement_matrix(page, geometry, (2499 * 72 / 300, 3333 * 72 / 300))
     assert _apply(m, 2499 * 72 / 300, 3333 * 72 / 300) == pytest.approx((600, 800), abs=1.0)
 
@@ -168,3 +168,23 @@ def test_second_look_cuts_the_same_pixels_as_the_ocr_copy(tmp_path, turn, skew, 
     diff = np.abs(np.asarray(got, dtype=float) - expected).mean()
     assert diff < 0.5  # grey levels: the same pixels, not merely the same place
     assert isinstance(got, Image.Image) and got.mode == "L"
+
+
+def test_rendered_page_is_the_crop_box(tmp_path):
+    """A page pdftoppm renders is the page as shown (its crop box), as its size and every
+    placement count it, not its media box."""
+    from digitize.ocr import raster
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(400, 300))
+    page = pdf.pages[0]
+    page.obj.MediaBox = pikepdf.Array([-50, -40, 450, 330])
+    page.obj.CropBox = pikepdf.Array([0, 0, 400, 300])
+    page.contents_add(pdf.make_stream(b"0 g 100 200 50 40 re f"))  # vector: no embedded image
+    path = tmp_path / "cropped.pdf"
+    pdf.save(path)
+    image = raster.render_page(path, 1, 72, max_megapixels=50, width_pt=400, height_pt=300)
+    assert image.size == (400, 300)
+    ink = np.argwhere(np.asarray(image.convert("L")) < 128)
+    (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0)
+    assert (left, top, right + 1, bottom + 1) == pytest.approx((100, 300 - 240, 150, 300 - 200), abs=1)

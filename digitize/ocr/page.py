@@ -52,8 +52,7 @@ class PageTask:
 
 @dataclass(slots=True)
 class PageResult:
-    ocr: PageOcr
-    text_pdf: Path | None  # tesseract's text-only page, to graft; None for blank/failed pages
+    ocr: PageOcr  # its words become the page's invisible text (pdf.py)
     geometry: preprocess.Geometry | None
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None
@@ -82,7 +81,7 @@ def process_page(task: PageTask) -> PageResult:
     if preprocess.is_blank(page):
         result.blank, result.source = True, "none"
         timings["preprocess"] = time.perf_counter() - t1
-        return PageResult(result, None, geometry, timings)
+        return PageResult(result, geometry, timings)
     image, geometry = _straighten(page, geometry, task, result, rotate=0)
     timings["preprocess"] = time.perf_counter() - t1
     t2 = time.perf_counter()
@@ -91,13 +90,13 @@ def process_page(task: PageTask) -> PageResult:
     except (tesseract.OcrTimeout, tesseract.OcrFailed) as exc:
         result.source = "none"
         result.warnings.append(f"page {task.number}: {exc}; page left without text")
-        return PageResult(result, None, geometry, timings, error=str(exc))
+        return PageResult(result, geometry, timings, error=str(exc))
     finally:
         timings["tesseract"] = time.perf_counter() - t2 - timings.get("osd", 0.0)
     result.width, result.height, result.dpi = image.width, image.height, _ocr_dpi(geometry)
     result.words, result.text, result.mean_conf = out.words, out.text, out.mean_conf
     result.seconds = round(time.perf_counter() - t0, 3)
-    return PageResult(result, out.text_pdf, geometry, timings)
+    return PageResult(result, geometry, timings)
 
 
 Reading = tuple[tesseract.TesseractResult, Image.Image, preprocess.Geometry, PageOcr]

@@ -1,9 +1,9 @@
-"""The searchable PDF: tesseract's invisible text laid over the untouched original pages.
+"""The searchable PDF: invisible text from the OCR words laid over the untouched original pages.
 
-The original page content is never re-encoded. Each OCRed page gets tesseract's text-only
-page as a Form XObject, placed with a matrix that undoes what was done to the OCR copy
-(upscale, turn upright, deskew) and the page's own /Rotate and crop box, so every line of
-invisible text sits over the line it transcribes.
+The original page content is never re-encoded. Each OCRed page gets its words as invisible
+text (`invisible.py`) in a Form XObject, placed with a matrix that undoes what was done to
+the OCR copy (upscale, turn upright, deskew) and the page's own /Rotate and crop box, so
+every line of invisible text sits over the line it transcribes.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pikepdf
 
+from ..records import PageOcr
+from . import invisible
 from .preprocess import Geometry, scaling, translation
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 @dataclass(slots=True)
 class TextLayer:
     number: int  # 1-based page number
-    text_pdf: Path
+    ocr: PageOcr  # the words, in px of the OCR copy, whose size and dpi it gives
     geometry: Geometry
 
 
@@ -49,7 +50,8 @@ def _display_to_user(page: pikepdf.Page) -> np.ndarray:
 def placement_matrix(
     page: pikepdf.Page, geometry: Geometry, text_page_size: tuple[float, float]
 ) -> np.ndarray:
-    """Matrix from tesseract's text page (points, y up) to the original page's user space."""
+    """Matrix from the text layer's page (the OCR copy, `text_page_size` wide and high, y up)
+    to the original page's user space."""
     ow, oh = geometry.ocr_size
     tw, th = text_page_size
     text_to_ocr = translation(0, oh) @ scaling(ow / tw, -oh / th)  # points y-up -> px y-down
@@ -60,37 +62,28 @@ def placement_matrix(
 def graft_text_layers(
     work_pdf: Path, layers: Iterable[TextLayer], out_pdf: Path, *, docinfo: dict[str, str] | None = None
 ) -> None:
-    """Write `out_pdf`: `work_pdf` with each text layer laid invisibly over its page."""
+    """Write `out_pdf`: `work_pdf` with each page's words laid invisibly over it."""
     with pikepdf.open(work_pdf) as pdf:
-        font_cache: dict[str, pikepdf.Object] = {}
+        encoding = invisible.Encoding()
+        font: pikepdf.Object | None = None  # one for the whole file, made with the first layer
         for layer in layers:
             page = pdf.pages[layer.number - 1]
-            with pikepdf.open(layer.text_pdf) as text_pdf:
-                text_page = text_pdf.pages[0]
-                tw, th = (float(text_page.mediabox[2]), float(text_page.mediabox[3]))
-                form = pdf.copy_foreign(text_page.as_form_xobject())
-            _share_fonts(form, font_cache)
-            matrix = placement_matrix(page, layer.geometry, (tw, th))
-            _draw_form(pdf, page, form, matrix)
+            text = invisible.page_text(layer.ocr, encoding)
+            if text is not None:
+                font = font if font is not None else invisible.add_font(pdf)
+                form = pdf.make_stream(
+                    text.content, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                    BBox=[0, 0, *text.size],
+                    Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary({invisible.FONT_NAME: font})),
+                )
+                _draw_form(pdf, page, form, placement_matrix(page, layer.geometry, text.size))
             if layer.geometry.rotate:
                 # show the page upright too (metadata only: the image is not touched)
                 page.obj.Rotate = (int(page.obj.get("/Rotate", 0)) + layer.geometry.rotate) % 360
+        if font is not None:
+            invisible.set_to_unicode(font, encoding)
         set_docinfo(pdf, docinfo or {})
         pdf.save(out_pdf, linearize=False, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-
-
-def _share_fonts(form: pikepdf.Object, cache: dict[str, pikepdf.Object]) -> None:
-    """Every page's text layer uses the same GlyphLessFont: keep one copy in the file."""
-    fonts: Any = form.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
-    for name in list(fonts.keys()):
-        font = fonts[name]
-        key = str(font.get("/BaseFont", "")) + str(font.get("/Subtype", ""))
-        if "GlyphLess" not in key:
-            continue
-        if key in cache:
-            fonts[name] = cache[key]
-        else:
-            cache[key] = font
 
 
 def _draw_form(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object, matrix: np.ndarray) -> None:

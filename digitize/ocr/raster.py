@@ -61,7 +61,7 @@ def render_page(
     try:
         images = pdf2image.convert_from_path(  # pdftoppm takes a fractional dpi and timeout
             str(pdf), dpi=cast(Any, dpi), first_page=number, last_page=number, grayscale=not colour,
-            timeout=cast(Any, timeout),
+            timeout=cast(Any, timeout), use_cropbox=True,  # the page as shown, as pages are measured
         )
     except (PDFPageCountError, PDFSyntaxError, OSError, RuntimeError) as exc:
         raise RenderError(f"page {number} cannot be rendered: {exc}") from exc

@@ -420,8 +420,8 @@ def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[s
             job.result.timings[name] = job.result.timings.get(name, 0.0) + seconds
         if page_result.geometry is not None:
             job.geometries[info.number] = page_result.geometry
-        if page_result.text_pdf is not None and page_result.geometry is not None:
-            layers.append(searchable.TextLayer(info.number, page_result.text_pdf, page_result.geometry))
+        if page_result.geometry is not None and page_result.ocr.words:
+            layers.append(searchable.TextLayer(info.number, page_result.ocr, page_result.geometry))
     return pages, layers
 
 
