@@ -164,7 +164,7 @@ def test_a_worker_killed_mid_run_costs_no_file(home, inbox, page_pdf, run):
     import psutil
 
     for i in range(2):
-        scan = page_pdf(f"doc{i}.pdf", lines=[*PAGE_LINES, f"Trang số {i}"], pages=3)
+        scan = page_pdf(f"doc{i}.pdf", lines=[*PAGE_LINES, f"Trang số {i}"], pages=6)
         _age(scan.rename(inbox / scan.name))
     proc = _digitize(home, "inbox", str(inbox), "--json", "--jobs", "2", "--settle", "0")
     killed = None
@@ -173,15 +173,19 @@ def test_a_worker_killed_mid_run_costs_no_file(home, inbox, page_pdf, run):
         for child in psutil.Process(proc.pid).children(recursive=True):
             try:
                 parent = child.parent()
-                if child.name() == "tesseract" and parent is not None and parent.pid != proc.pid:
-                    killed = parent  # a pool worker (the run itself asks tesseract its version)
+                # a pool worker is forked from the forkserver, a grandchild of the run; tesseract
+                # runs inside it. Once it has read for half a second it is in the middle of
+                # the pages, with more queued behind it
+                busy = sum(child.cpu_times()[:2]) >= 0.5
+                if busy and parent is not None and parent.pid != proc.pid and child.name() != "tesseract":
+                    killed = child
                     killed.kill()
                     break
             except psutil.NoSuchProcess:
                 continue
         time.sleep(0.05)
     out, err = proc.communicate(timeout=300)
-    assert killed is not None, "no tesseract seen"
+    assert killed is not None, "no busy worker seen"
     assert proc.returncode == ExitCode.OK, err
     summary = json.loads(out.splitlines()[-1])
     assert summary["ingested"] == 2 and summary["failed"] == 0, out

@@ -65,22 +65,21 @@ def test_orientation_in_process_matches_the_program(turn: int, tmp_path: Path) -
 def test_a_page_past_its_deadline_raises_timeout() -> None:
     page = text_page_image(PAGE_LINES * 4, dpi=300, size_in=(5.8, 8.0))
     start = time.monotonic()
-    with pytest.raises(tesseract.OcrTimeout, match="longer than 0.2 s"):
-        tesseract.ocr_page(page, Path("/nonexistent/page"), lang="vie", dpi=300, timeout=0.2)
+    with pytest.raises(tesseract.OcrTimeout, match=r"longer than 0\.2 s"):
+        tesseract.ocr_page(page, lang="vie", dpi=300, timeout=0.2)
     assert time.monotonic() - start < 5
     # the engine is fine afterwards
-    assert tesseract.ocr_page(page, Path("/nonexistent/page"), lang="vie", dpi=300, timeout=120).words
+    assert tesseract.ocr_page(page, lang="vie", dpi=300, timeout=120).words
 
 
 def test_a_language_without_data_fails_with_advice() -> None:
-    with pytest.raises(tesseract.OcrFailed, match="'xyz'.*tesseract-ocr-"):
+    with pytest.raises(tesseract.OcrFailed, match=r"'xyz'.*tesseract-ocr-"):
         tesseract.ocr_words(text_page_image(PAGE_LINES[:1]), lang="xyz", psm=6, timeout=10)
 
 
 def test_the_program_is_used_without_the_library(program: None) -> None:
     assert "program" in libtesseract.describe()
-    out = tesseract.ocr_page(text_page_image(PAGE_LINES, dpi=200), Path("/tmp/unused"), lang="vie",
-                             dpi=200, timeout=120)
+    out = tesseract.ocr_page(text_page_image(PAGE_LINES, dpi=200), lang="vie", dpi=200, timeout=120)
     assert "QUYẾT ĐỊNH" in out.text and out.mean_conf and out.mean_conf > 70
 
 

@@ -172,11 +172,8 @@ def _ocr_dpi(geometry: preprocess.Geometry) -> int:
 def _recognise(
     image: Image.Image, geometry: preprocess.Geometry, task: PageTask
 ) -> tesseract.TesseractResult:
-    suffix = f"-r{geometry.rotate}" if geometry.rotate else ""
-    return tesseract.ocr_page(
-        image, task.out_dir / f"page-{task.number:05d}{suffix}", lang=task.lang,
-        dpi=_ocr_dpi(geometry), timeout=task.timeout,
-    )
+    return tesseract.ocr_page(image, lang=task.lang, dpi=_ocr_dpi(geometry), timeout=task.timeout,
+                              work=task.out_dir)
 
 
 def _lying_share(out: tesseract.TesseractResult) -> float:

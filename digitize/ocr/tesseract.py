@@ -46,7 +46,6 @@ class OcrFailed(Exception):
 class TesseractResult:
     words: list[Word]
     text: str
-    text_pdf: Path | None
     mean_conf: float | None
 
 
@@ -71,15 +70,15 @@ def languages() -> list[str]:
 
 
 def ocr_page(
-    image: Image.Image, out_base: Path, *, lang: str, dpi: int, timeout: float, psm: int = 3
+    image: Image.Image, *, lang: str, dpi: int, timeout: float, psm: int = 3, work: Path | None = None
 ) -> TesseractResult:
-    """OCR one upright page image: its words, text and mean confidence."""
-    words, text = parse_tsv(_tsv(image, lang=lang, psm=psm, dpi=dpi, timeout=timeout, work=out_base.parent))
+    """OCR one upright page image: its words, text and mean confidence (`work`: where the
+    program, when it is the fallback, gets its image and output files)."""
+    words, text = parse_tsv(_tsv(image, lang=lang, psm=psm, dpi=dpi, timeout=timeout, work=work))
     confs = [w.conf for w in words if w.conf >= 0]
     return TesseractResult(
         words=words,
         text=text,
-        text_pdf=None,
         mean_conf=round(sum(confs) / len(confs), 1) if confs else None,
     )
 
