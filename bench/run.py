@@ -325,11 +325,17 @@ def long_run(docs: list[Doc], out: Path, pages: int, jobs_list: list[int]) -> di
         shutil.rmtree(rdir, ignore_errors=True)
         rdir.mkdir(parents=True)
 
-        def done(rdir: Path = rdir) -> int:  # pages read so far: a turned page leaves two TSV files
-            return len({p.name.split("-")[1].split(".")[0] for p in rdir.glob("digitize-*/page-*.tsv")})
+        calls = rdir / "tesseract.log"  # digitize logs each in-process tesseract call here
+
+        def done(calls: Path = calls) -> int:  # page readings so far (a turned page may count twice)
+            if not calls.exists():
+                return 0
+            return sum("--psm 3" in line for line in calls.read_text("utf-8", "replace").splitlines())
 
         long_doc = Doc("long", pdf, pages, "synthetic", {}, [], [])
-        m, info = measure(lambda rdir=rdir, jobs=jobs, doc=long_doc: _digitize([doc], rdir, "vie", jobs),
+        env = {"DIGITIZE_PROFILE_LOG": str(calls)}
+        m, info = measure(lambda rdir=rdir, jobs=jobs, doc=long_doc, env=env:
+                          _digitize([doc], rdir, "vie", jobs, extra_env=env),
                           probe=done, keep_timeline=True, interval=0.25)
         r = info["results"][0]
         marks = {}
