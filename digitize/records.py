@@ -8,7 +8,7 @@ fractions of the page.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 PageSource = Literal["ocr", "text-layer", "none"]
@@ -58,7 +58,9 @@ class PageOcr:
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        # field by field: asdict() would copy every word into a dict first, only to drop it
+        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["warnings"] = list(self.warnings)
         data["words"] = [
             [w.text, w.left, w.top, w.width, w.height, round(w.conf, 1), w.block, w.par, w.line]
             for w in self.words
