@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -97,6 +98,6 @@ def test_profile_log_records_each_call(monkeypatch: pytest.MonkeyPatch, tmp_path
     log = tmp_path / "profile.log"
     monkeypatch.setenv("DIGITIZE_PROFILE_LOG", str(log))
     tesseract.ocr_words(text_page_image(PAGE_LINES[:2], dpi=150), lang="vie", psm=6, timeout=60)
-    name, wall, user, system, cmd = log.read_text().splitlines()[-1].split("\t")
+    name, wall, user, system, cmd, pid, _ = log.read_text().splitlines()[-1].split("\t")
     assert name == "tesseract" and cmd == "in-process -l vie --psm 6 --dpi 0"
-    assert float(wall) > 0 and float(user) + float(system) > 0
+    assert float(wall) > 0 and float(user) + float(system) > 0 and int(pid) == os.getpid()

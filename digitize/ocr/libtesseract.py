@@ -40,12 +40,14 @@ def _cpu() -> tuple[float, float, float]:
 
 def _profile(name: str, start: tuple[float, float, float], what: str) -> None:
     """With DIGITIZE_PROFILE_LOG set (the benchmarks), log the call like the benchmarks'
-    /usr/bin/time shims log a program: name, wall, user, system, command."""
+    /usr/bin/time shims log a program: name, wall, user, system, command; then the process
+    id and the time it ended."""
     path = os.environ.get("DIGITIZE_PROFILE_LOG")
     if not path:
         return
     end = _cpu()
-    line = f"{name}\t{end[0] - start[0]:.3f}\t{end[1] - start[1]:.3f}\t{end[2] - start[2]:.3f}\t{what}\n"
+    line = (f"{name}\t{end[0] - start[0]:.3f}\t{end[1] - start[1]:.3f}\t{end[2] - start[2]:.3f}\t{what}"
+            f"\t{os.getpid()}\t{time.time():.3f}\n")  # and which worker, when it ended
     with open(path, "a", encoding="utf-8") as log_file:  # one short append: atomic between workers
         log_file.write(line)
 
