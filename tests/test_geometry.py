@@ -188,3 +188,20 @@ def test_rendered_page_is_the_crop_box(tmp_path):
     ink = np.argwhere(np.asarray(image.convert("L")) < 128)
     (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0)
     assert (left, top, right + 1, bottom + 1) == pytest.approx((100, 300 - 240, 150, 300 - 200), abs=1)
+
+
+def test_the_shown_box_follows_inheritance_and_is_clipped_to_the_media_box():
+    import pikepdf
+
+    from digitize.ocr.pdf import shown_box, shown_rotation, shown_size
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(600, 800))
+    pdf.Root.Pages.CropBox = pikepdf.Array([10, 20, 500, 700])  # inherited by the page
+    pdf.Root.Pages.Rotate = 90
+    page = pdf.pages[0]
+    assert shown_box(page) == (10.0, 20.0, 500.0, 700.0)
+    assert shown_rotation(page) == 90 and shown_size(page) == (680.0, 490.0)
+    page.obj.CropBox = pikepdf.Array([700, 900, -10, -10])  # reversed, and past the media box
+    page.obj.Rotate = 0
+    assert shown_box(page) == (0.0, 0.0, 600.0, 800.0) and shown_size(page) == (600.0, 800.0)

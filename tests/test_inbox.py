@@ -173,11 +173,13 @@ def test_a_worker_killed_mid_run_costs_no_file(home, inbox, page_pdf, run):
         for child in psutil.Process(proc.pid).children(recursive=True):
             try:
                 parent = child.parent()
-                # a pool worker is forked from the forkserver, a grandchild of the run; tesseract
-                # runs inside it. Once it has read for half a second it is in the middle of
-                # the pages, with more queued behind it
+                # a pool worker is forked from the forkserver, a grandchild of the run (a program
+                # a worker starts is one generation further down); tesseract runs inside it.
+                # Once it has read for half a second it is in the middle of the pages, with
+                # more queued behind it
                 busy = sum(child.cpu_times()[:2]) >= 0.5
-                if busy and parent is not None and parent.pid != proc.pid and child.name() != "tesseract":
+                grandparent = parent.parent() if parent is not None else None
+                if busy and grandparent is not None and grandparent.pid == proc.pid:
                     killed = child
                     killed.kill()
                     break

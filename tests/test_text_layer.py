@@ -399,3 +399,12 @@ def test_blank_page_of_an_ingested_file_gets_no_layer(run, tmp_path):
         names = [[str(n) for n in p.Resources.get("/XObject", {})] for p in pdf.pages]
         assert sum(n.startswith("/OCR") for n in names[0]) == 1
         assert not any(n.startswith("/OCR") for n in names[1])
+
+
+def test_the_space_between_words_maps_to_a_space():
+    from digitize.ocr.invisible import Encoding
+
+    encoding = Encoding()
+    encoding.encode("ab")
+    cmap = encoding.to_unicode().decode()
+    assert "<0020> <0020>" in cmap and "<0061> <0061>" in cmap

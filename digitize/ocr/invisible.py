@@ -67,8 +67,9 @@ class Encoding:
     """The character codes of one file's invisible text, and the characters they stand for."""
 
     def __init__(self) -> None:
-        self._hex: dict[str, str] = {}
-        self.used: dict[int, str] = {}  # code -> the character(s) it stands for
+        self._hex: dict[str, str] = {" ": _SPACE}
+        # code -> the character(s) it stands for; the space drawn between words is always used
+        self.used: dict[int, str] = {int(_SPACE, 16): " "}
         self._next_extra = _FIRST_EXTRA
 
     def encode(self, text: str) -> str:

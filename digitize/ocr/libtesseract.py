@@ -33,8 +33,14 @@ _PSM_OSD_ONLY = 0
 _UPRIGHT_TURN = {0: 0, 1: 270, 2: 180, 3: 90}
 
 
+# this thread's CPU time where the OS gives it (Linux), else the process's
+_RUSAGE = getattr(resource, "RUSAGE_THREAD", resource.RUSAGE_SELF)
+
+
 def _cpu() -> tuple[float, float, float]:
-    usage = resource.getrusage(resource.RUSAGE_THREAD)
+    if not os.environ.get("DIGITIZE_PROFILE_LOG"):
+        return (0.0, 0.0, 0.0)  # not profiling: nothing to measure
+    usage = resource.getrusage(_RUSAGE)
     return time.perf_counter(), usage.ru_utime, usage.ru_stime
 
 
@@ -76,6 +82,7 @@ _SIGNATURES: dict[str, tuple[object, list[object]]] = {
         _INT, [_VP, ctypes.POINTER(_INT), ctypes.POINTER(_FLOAT), ctypes.POINTER(_CP), ctypes.POINTER(_FLOAT)]
     ),
     "TessBaseAPIClear": (None, [_VP]),
+    "TessBaseAPIClearAdaptiveClassifier": (None, [_VP]),
     "TessDeleteText": (None, [_VP]),
     "TessMonitorCreate": (_VP, []),
     "TessMonitorDelete": (None, [_VP]),
@@ -109,7 +116,7 @@ def load() -> ctypes.CDLL | None:
                 log.debug("libtesseract %s not usable: %s", name, exc)
                 continue
             version = lib.TessVersion().decode()
-            if not version.startswith(("4.", "5.")):
+            if not _supported(version):
                 log.debug("libtesseract %s is version %s; the program is used", name, version)
                 continue
             _lib = lib
@@ -123,6 +130,12 @@ def describe() -> str:
     if lib is None:
         return "the tesseract program, one process per page (libtesseract not loaded)"
     return f"in-process, libtesseract {lib.TessVersion().decode()}"
+
+
+def _supported(version: str) -> bool:
+    """4.1 or later (4.0's TessBaseAPI insists on the "C" locale and aborts otherwise)."""
+    parts = [int(p) for p in version.split(".")[:2] if p.isdigit()]
+    return len(parts) == 2 and (4, 1) <= (parts[0], parts[1]) < (6, 0)
 
 
 @dataclass(slots=True)
@@ -140,14 +153,15 @@ class Engine:
         self._lock = threading.Lock()  # one recognition at a time per engine
         start = _cpu()
         self._api = lib.TessBaseAPICreate()
+        # the library's chatter ("Detected 339 diacritics", "Estimating resolution as 271",
+        # "Error opening data file") went to the program's stderr, which was captured; here
+        # it would reach the terminal. (A process-wide setting: every engine is quiet.)
+        lib.TessBaseAPISetVariable(self._api, b"debug_file", os.devnull.encode())
         if lib.TessBaseAPIInit3(self._api, None, lang.encode()) != 0:
             lib.TessBaseAPIDelete(self._api)
             self._api = None
             raise EngineError(f"tesseract could not load the language data for '{lang}'; "
                               f"install it (Debian: tesseract-ocr-<lang>) or change `lang`")
-        # the library's chatter ("Detected 339 diacritics", "Estimating resolution as 271")
-        # went to the program's stderr, which was captured; here it would reach the terminal
-        lib.TessBaseAPISetVariable(self._api, b"debug_file", os.devnull.encode())
         _profile("tesseract (loading models)", start, f"in-process -l {lang}")
 
     def close(self) -> None:
@@ -176,11 +190,12 @@ class Engine:
             self._set_image(image, dpi, psm)
             monitor = lib.TessMonitorCreate()
             try:
-                lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(timeout * 1000)))
+                if timeout > 0:  # 0: no limit, as for the program
+                    lib.TessMonitorSetDeadlineMSecs(monitor, min(max(1, int(timeout * 1000)), 2**31 - 1))
                 began = time.monotonic()
                 failed = lib.TessBaseAPIRecognize(self._api, monitor) != 0
                 if failed:
-                    if time.monotonic() - began >= timeout * 0.99:
+                    if timeout > 0 and time.monotonic() - began >= timeout * 0.99:
                         raise Timeout(f"tesseract took longer than {timeout:g} s")
                     raise EngineError("tesseract could not recognise the image")
                 raw = lib.TessBaseAPIGetTsvText(self._api, 0)
@@ -192,6 +207,9 @@ class Engine:
             finally:
                 lib.TessMonitorDelete(monitor)
                 lib.TessBaseAPIClear(self._api)  # the page's results go; the models stay
+                # and nothing learnt on this page carries over to the next (legacy models
+                # adapt as they read; the program starts afresh for every page)
+                lib.TessBaseAPIClearAdaptiveClassifier(self._api)
                 _profile("tesseract", start, f"in-process -l {self.lang} --psm {psm} --dpi {dpi or 0}")
         return TSV_HEADER + text
 
@@ -216,6 +234,7 @@ class Engine:
 
 
 _engines: dict[tuple[int, str], Engine] = {}
+_failed: dict[tuple[int, str], EngineError] = {}
 _engines_lock = threading.Lock()
 
 
@@ -226,11 +245,17 @@ def engine(lang: str) -> Engine | None:
         return None
     key = (os.getpid(), lang)  # an engine inherited through fork() is not this process's
     with _engines_lock:
+        if key in _failed:  # a language that cannot be loaded is not tried again on every page
+            raise EngineError(str(_failed[key]))
         found = _engines.get(key)
         if found is None:
             if not _engines:
                 atexit.register(_close_all)
-            found = _engines[key] = Engine(lib, lang)
+            try:
+                found = _engines[key] = Engine(lib, lang)
+            except EngineError as exc:
+                _failed[key] = exc
+                raise
         return found
 
 

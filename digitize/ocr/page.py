@@ -7,7 +7,11 @@ records, and it holds at most one page image in memory.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +62,57 @@ class PageResult:
     error: str | None = None
 
 
+# Tesseract's deadline is checked between words: layout analysis and OSD run to their end.
+# In a pool worker, a page still running this long after its timeout ends the worker, which
+# first leaves OVERTIME_MARK beside the page; the parent reports the page as timed out.
+_OVERTIME_FACTOR, _OVERTIME_GRACE = 2.0, 30.0
+OVERTIME_MARK = "page-{:05d}.overtime"
+POOL_WORKER_ENV = "DIGITIZE_POOL_WORKER"  # set in pool workers (pipelines.executor)
+
+
+def overtime_limit(task: PageTask) -> float:
+    return task.timeout * _OVERTIME_FACTOR + _OVERTIME_GRACE
+
+
+@contextmanager
+def _watchdog(task: PageTask) -> Iterator[None]:
+    if not os.environ.get(POOL_WORKER_ENV) or task.timeout <= 0:
+        yield  # in the parent (--jobs 1) nothing may end the process
+        return
+
+    def give_up() -> None:
+        try:
+            (task.out_dir / OVERTIME_MARK.format(task.number)).write_text(f"{overtime_limit(task):g}\n")
+        finally:
+            os._exit(70)
+
+    timer = threading.Timer(overtime_limit(task), give_up)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def overtime_result(task: PageTask) -> PageResult:
+    """What a page given up by its worker's watchdog reports: no text, a warning."""
+    dpi = raster.choose_dpi(task.native_dpi, ocr_dpi=task.ocr_dpi, max_ocr_dpi=task.max_ocr_dpi)
+    message = f"tesseract took longer than {overtime_limit(task):g} s"
+    ocr = PageOcr(
+        number=task.number, width=round(task.width_pt * dpi / 72), height=round(task.height_pt * dpi / 72),
+        dpi=dpi, text="", source="none", layer_text=task.layer_text,
+        warnings=[f"page {task.number}: {message}; page left without text"],
+    )
+    return PageResult(ocr, None, {}, error=message)
+
+
 def process_page(task: PageTask) -> PageResult:
+    with _watchdog(task):
+        return _process_page(task)
+
+
+def _process_page(task: PageTask) -> PageResult:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     dpi = raster.choose_dpi(task.native_dpi, ocr_dpi=task.ocr_dpi, max_ocr_dpi=task.max_ocr_dpi)

@@ -31,13 +31,35 @@ class TextLayer:
     geometry: Geometry
 
 
+def shown_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
+    """The part of the page a viewer (and pdftoppm) shows: its crop box, perhaps inherited
+    from the page tree, clipped to its media box; x0 < x1, y0 < y1."""
+    def normal(box: pikepdf.Array) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = (float(v) for v in box)
+        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+    media, crop = normal(page.mediabox), normal(page.cropbox)  # both follow inheritance
+    x0, y0 = max(media[0], crop[0]), max(media[1], crop[1])
+    x1, y1 = min(media[2], crop[2]), min(media[3], crop[3])
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else media
+
+
+def shown_rotation(page: pikepdf.Page) -> int:
+    """The page's /Rotate (perhaps inherited), as 0, 90, 180 or 270."""
+    return int(page.rotation) % 360
+
+
+def shown_size(page: pikepdf.Page) -> tuple[float, float]:
+    """Width and height in points of the page as shown (turned by its /Rotate)."""
+    x0, y0, x1, y1 = shown_box(page)
+    w, h = x1 - x0, y1 - y0
+    return (h, w) if shown_rotation(page) % 180 else (w, h)
+
+
 def _display_to_user(page: pikepdf.Page) -> np.ndarray:
     """From displayed page points (origin top-left, y down) to PDF user space."""
-    box = page.cropbox if "/CropBox" in page.obj else page.mediabox
-    x0, y0, x1, y1 = (float(v) for v in box)
-    x0, x1 = min(x0, x1), max(x0, x1)
-    y0, y1 = min(y0, y1), max(y0, y1)
-    rotate = int(page.obj.get("/Rotate", 0)) % 360
+    x0, y0, x1, y1 = shown_box(page)
+    rotate = shown_rotation(page)
     if rotate == 90:
         return np.array([[0.0, 1.0, x0], [1.0, 0.0, y0], [0.0, 0.0, 1.0]])
     if rotate == 180:
@@ -79,7 +101,7 @@ def graft_text_layers(
                 _draw_form(pdf, page, form, placement_matrix(page, layer.geometry, text.size))
             if layer.geometry.rotate:
                 # show the page upright too (metadata only: the image is not touched)
-                page.obj.Rotate = (int(page.obj.get("/Rotate", 0)) + layer.geometry.rotate) % 360
+                page.obj.Rotate = (shown_rotation(page) + layer.geometry.rotate) % 360
         if font is not None:
             invisible.set_to_unicode(font, encoding)
         set_docinfo(pdf, docinfo or {})

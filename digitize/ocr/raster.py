@@ -20,6 +20,7 @@ from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 from PIL import Image
 
 from .pdf import _display_to_user as display_to_user
+from .pdf import shown_size
 
 log = logging.getLogger(__name__)
 
@@ -235,11 +236,7 @@ def page_image(
             w, h = int(xobj.Width), int(xobj.Height)
             if w * h <= 0 or w * h > max_megapixels * 1e6:
                 return None
-            box = page.cropbox if "/CropBox" in page.obj else page.mediabox
-            x0, y0, x1, y1 = (float(v) for v in box)
-            disp_w, disp_h = abs(x1 - x0), abs(y1 - y0)
-            if int(page.obj.get("/Rotate", 0)) % 180:
-                disp_w, disp_h = disp_h, disp_w
+            disp_w, disp_h = shown_size(page)
             # pixel (column, row from the top) -> image unit square -> user space -> display points
             px_to_unit = np.array([[1.0 / w, 0.0, 0.0], [0.0, -1.0 / h, 1.0], [0.0, 0.0, 1.0]])
             to_display = np.linalg.inv(display_to_user(page)) @ ctm @ px_to_unit

@@ -21,6 +21,7 @@ import pikepdf
 from PIL import Image, UnidentifiedImageError
 
 from ..errors import InputError
+from .pdf import shown_size
 
 log = logging.getLogger(__name__)
 
@@ -219,11 +220,7 @@ def _page_infos(work_pdf: Path, original: Path, max_pages: int) -> list[PageInfo
             )
         infos = []
         for i, page in enumerate(pdf.pages, start=1):
-            box = page.cropbox if "/CropBox" in page.obj else page.mediabox
-            w = abs(float(box[2]) - float(box[0]))
-            h = abs(float(box[3]) - float(box[1]))
-            if int(page.obj.get("/Rotate", 0)) % 180:
-                w, h = h, w
+            w, h = shown_size(page)
             infos.append(PageInfo(i, w, h, _native_dpi(page, w, h)))
     return infos
 

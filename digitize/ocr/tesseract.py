@@ -83,16 +83,6 @@ def ocr_page(
     )
 
 
-def ocr_crop_confidence(image: Image.Image, *, lang: str, timeout: float) -> tuple[float, int]:
-    """Quick score of how well a crop reads: (mean word confidence, words)."""
-    try:
-        words = ocr_words(image, lang=lang, psm=6, timeout=timeout)
-    except (OcrTimeout, OcrFailed):
-        return 0.0, 0
-    confs = [w.conf for w in words if w.conf >= 0 and len(w.text) >= 2]
-    return (sum(confs) / len(confs) if confs else 0.0), len(confs)
-
-
 def ocr_words(
     image: Image.Image, *, lang: str, psm: int, timeout: float, dpi: int | None = None
 ) -> list[Word]:

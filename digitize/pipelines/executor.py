@@ -31,6 +31,7 @@ def _worker_init() -> None:
     # Ctrl-C goes to the whole process group: only the parent decides what to do with it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    os.environ["DIGITIZE_POOL_WORKER"] = "1"  # digitize.ocr.page: a page far past its timeout ends us
 
 
 @contextmanager
@@ -101,5 +102,11 @@ class Pool:
         self.executor = make_executor(self._jobs, self._preload)
         self.generation += 1
 
-    def shutdown(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+    def shutdown(self, *, interrupted: bool = False) -> None:
+        """Wait for the pages being read; when interrupted, end the workers at once instead
+        (a page inside tesseract does not notice Ctrl-C)."""
+        if interrupted:
+            # ProcessPoolExecutor has no public way to end its workers before Python 3.14
+            for process in list(getattr(self.executor, "_processes", {}).values()):
+                process.terminate()
+        self.executor.shutdown(wait=not interrupted, cancel_futures=True)

@@ -39,7 +39,7 @@ from ..metadata import (
 from ..metadata.text import fold
 from ..ocr import pdf as searchable
 from ..ocr import second_reader, sources, textlayer
-from ..ocr.page import PageResult, PageTask, process_page
+from ..ocr.page import OVERTIME_MARK, PageResult, PageTask, overtime_result, process_page
 from ..ocr.preprocess import Geometry
 from ..ocr.raster import RenderError
 from ..ocr.reread import RereadTask, reread_region
@@ -188,6 +188,7 @@ def ingest(
     executor = Pool(jobs, preload=("digitize.ocr.page", "digitize.ocr.reread"))
     pending: deque[_Job | IngestResult] = deque()
     in_flight: set[str] = set()
+    interrupted = False
     try:
         for path in paths:
             while pending and _queued_pages(pending) >= 2 * jobs:
@@ -200,6 +201,9 @@ def ingest(
                 yield _emit(front, progress)
         while pending:
             yield _finish_front(archive, pending, in_flight, options, progress)
+    except (KeyboardInterrupt, GeneratorExit):  # Ctrl-C, or the caller wants no more results
+        interrupted = True
+        raise
     finally:
         for item in pending:
             if isinstance(item, _Job):
@@ -208,7 +212,7 @@ def ingest(
                 for _, look in item.second_look:
                     look.cancel()
                 _cleanup(item.work_dir, options)
-        executor.shutdown()
+        executor.shutdown(interrupted=interrupted)
 
 
 def _queued_pages(pending: deque[_Job | IngestResult]) -> int:
@@ -435,6 +439,10 @@ def _page_result(job: _Job, number: int) -> PageResult:
         try:
             return job.futures[number].result()
         except (BrokenExecutor, CancelledError):
+            if (job.work_dir / OVERTIME_MARK.format(number)).exists():
+                # its worker gave the page up, long past its timeout: not read again
+                job.executor.restart(job.generations[number])
+                return overtime_result(job.tasks[number])
             if job.retries.get(number, 0) >= _MAX_RETRIES:
                 raise InputError(
                     f"{job.path}: a worker process died while reading page {number} (out of memory?)",
