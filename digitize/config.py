@@ -71,7 +71,7 @@ def _coerce(name: str, value: Any) -> Any:
         if value is None:
             return None
         if "Path" in kind:
-            return Path(str(value)).expanduser()
+            return Path(str(value)).expanduser().absolute()  # a relative --home is the current folder's
         if kind.startswith("int"):
             return int(value)
         if kind.startswith("float"):

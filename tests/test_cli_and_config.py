@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -109,3 +110,21 @@ def test_ingest_refuses_to_start_without_language_data(run, tmp_path, monkeypatc
     check.check_tools.cache_clear()
     assert result.exit_code == ExitCode.MISSING_DEPENDENCY
     assert "no 'vie' language data" in result.stderr and "tesseract-ocr-vie" in result.stderr
+
+
+def test_a_relative_home_is_the_current_folders(tmp_path: Path, monkeypatch, page_pdf):
+    from click.testing import CliRunner
+
+    pdf = page_pdf("rel.pdf")
+    monkeypatch.chdir(tmp_path)
+    for key in list(os.environ):
+        if key.startswith("DIGITIZE_"):
+            monkeypatch.delenv(key)
+    runner = CliRunner()
+    ingest = runner.invoke(cli, ["--home", "rel-home", "ingest", "--jobs", "1", "--json", str(pdf)],
+                           catch_exceptions=False)
+    assert ingest.exit_code == 0, ingest.output
+    got = runner.invoke(cli, ["--home", "rel-home", "get", "1", "-o", "out.pdf"], catch_exceptions=False)
+    assert got.exit_code == 0, got.output
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "rel-home" / "digitize.sqlite3").is_file()
