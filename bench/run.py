@@ -360,6 +360,17 @@ def long_run(docs: list[Doc], out: Path, pages: int, jobs_list: list[int]) -> di
 # --------------------------------------------------------------------------- report
 
 
+def _table(add: Any, first: str, columns: list[str], rows: list[tuple[str, list[Any]]],
+           cell: Any, *, end: bool = True) -> None:
+    """A Markdown table: one row per (label, values), each value through `cell` ("–" if empty)."""
+    add(f"| {first} | " + " | ".join(columns) + " |")
+    add("|---|" + "---|" * len(columns))
+    for label, values in rows:
+        add(f"| {label} | " + " | ".join(cell(v) if v else "–" for v in values) + " |")
+    if end:
+        add("")
+
+
 def _med(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
@@ -414,37 +425,17 @@ def report(res: dict[str, Any]) -> str:
         add("Per degradation kind, line-matched CER (plain CER in brackets); a page counts under each of "
             "its file's tags:")
         add("")
-        add("| kind (pages) | " + " | ".join(tools) + " |")
-        add("|---|" + "---|" * len(tools))
-        for kind in KINDS:
-            first = acc[tools[0]]["kinds"].get(kind)
-            if not first:
-                continue
-            cells = []
-            for t in tools:
-                k = acc[t]["kinds"].get(kind, {})
-                cells.append(f"{_pct(k.get('line'))} ({_pct(k.get('plain'))})")
-            add(f"| {kind} ({first['pages']}) | " + " | ".join(cells) + " |")
-        add("")
+        kinds = [k for k in KINDS if acc[tools[0]]["kinds"].get(k)]
+        _table(add, "kind (pages)", tools,
+               [(f"{k} ({acc[tools[0]]['kinds'][k]['pages']})", [acc[t]["kinds"].get(k, {}) for t in tools])
+                for k in kinds],
+               lambda k: f"{_pct(k.get('line'))} ({_pct(k.get('plain'))})")
         add("Real files, header-field CER (born-digital: in brackets, line-matched CER against the file's "
             "own text layer, `.textlayer.txt`):")
         add("")
-        add("| file | " + " | ".join(tools) + " |")
-        add("|---|" + "---|" * len(tools))
         names = sorted({n for a in acc.values() for n in a["files"]})
-        for name in names:
-            cells = []
-            for t in tools:
-                f = acc[t]["files"].get(name)
-                if not f:
-                    cells.append("–")
-                    continue
-                cell = _pct(f["fields"])
-                if f.get("line") is not None:
-                    cell += f" ({_pct(f['line'])})"
-                cells.append(cell)
-            add(f"| {name} | " + " | ".join(cells) + " |")
-        add("")
+        _table(add, "file", tools, [(n, [acc[t]["files"].get(n) for t in tools]) for n in names],
+               lambda f: _pct(f["fields"]) + (f" ({_pct(f['line'])})" if f.get("line") is not None else ""))
     bd = res.get("born_digital")
     if bd:
         add(f"Born-digital files ({bd['pages']} pages, run apart): " + "; ".join(
@@ -458,15 +449,9 @@ def report(res: dict[str, Any]) -> str:
             "page, calls in brackets; the tool's own processes do the rest: decoding and preparing images, "
             "PDF assembly, metadata, hashing, database):")
         add("")
-        add("| | " + " | ".join(prof) + " |")
-        add("|---|" + "---|" * len(prof))
         names = sorted({k for p in prof.values() for k in p["tools"]})
-        for name in names:
-            cells = []
-            for p in prof.values():
-                e = p["tools"].get(name)
-                cells.append(f"{e['cpu'] / n:.3f} ({int(e['calls'])} calls)" if e else "–")
-            add(f"| {name} | " + " | ".join(cells) + " |")
+        _table(add, "", list(prof), [(k, [p["tools"].get(k) for p in prof.values()]) for k in names],
+               lambda e: f"{e['cpu'] / n:.3f} ({int(e['calls'])} calls)", end=False)
         rest = [(p["cpu"] - sum(e["cpu"] for e in p["tools"].values())) / n for p in prof.values()]
         add("| the tool's own (Python) processes | " + " | ".join(f"{r:.3f}" for r in rest) + " |")
         mains = [p.get("main_cpu") for p in prof.values()]
