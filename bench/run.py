@@ -363,7 +363,7 @@ def long_run(docs: list[Doc], out: Path, pages: int, jobs_list: list[int]) -> di
 def _table(add: Any, first: str, columns: list[str], rows: list[tuple[str, list[Any]]],
            cell: Any, *, end: bool = True) -> None:
     """A Markdown table: one row per (label, values), each value through `cell` ("–" if empty)."""
-    add(f"| {first} | " + " | ".join(columns) + " |")
+    add("|" + "|".join(f" {c} " if c else " " for c in [first, *columns]) + "|")
     add("|---|" + "---|" * len(columns))
     for label, values in rows:
         add(f"| {label} | " + " | ".join(cell(v) if v else "–" for v in values) + " |")
