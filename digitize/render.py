@@ -18,7 +18,7 @@ from rich.table import Table
 from .pipelines.ingest import IngestResult
 from .pipelines.ingest import Progress as ProgressHooks
 
-_STATUS_STYLE = {"ingested": "green", "duplicate": "cyan", "failed": "bold red"}
+_STATUS_STYLE = {"ingested": "green", "reindexed": "green", "duplicate": "cyan", "failed": "bold red"}
 
 
 class IngestReporter(ProgressHooks):
@@ -96,17 +96,19 @@ class IngestReporter(ProgressHooks):
         if self.as_json:
             return
         elapsed = time.perf_counter() - self.started
-        counts = {s: sum(r.status == s for r in self.results) for s in ("ingested", "duplicate", "failed")}
-        pages = sum(r.pages or 0 for r in self.results if r.status == "ingested")
+        done = "reindexed" if any(r.status == "reindexed" for r in self.results) else "ingested"
+        counts = {s: sum(r.status == s for r in self.results) for s in (done, "duplicate", "failed")}
+        pages = sum(r.pages or 0 for r in self.results if r.status == done)
         ppm = pages / (elapsed / 60) if elapsed > 0 else 0.0
         if self.quiet:
-            click.echo(f"ingested {counts['ingested']}, duplicate {counts['duplicate']}, "
+            click.echo(f"{done} {counts[done]}, duplicate {counts['duplicate']}, "
                        f"failed {counts['failed']}; {pages} pages in {elapsed:.1f} s")
             return
-        table = Table(title="digitize ingest", show_header=True)
-        for col in ("ingested", "duplicate", "failed", "pages", "time", "pages/min"):
+        title = "digitize reindex" if done == "reindexed" else "digitize ingest"
+        table = Table(title=title, show_header=True)
+        for col in (done, "duplicate", "failed", "pages", "time", "pages/min"):
             table.add_column(col, justify="right")
-        table.add_row(str(counts["ingested"]), str(counts["duplicate"]),
+        table.add_row(str(counts[done]), str(counts["duplicate"]),
                       f"[red]{counts['failed']}[/]" if counts["failed"] else "0",
                       str(pages), f"{elapsed:.1f} s", f"{ppm:.1f}")
         self.out.print(table)

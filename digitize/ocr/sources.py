@@ -13,6 +13,8 @@ import re
 import subprocess
 import unicodedata
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,7 @@ import pikepdf
 from PIL import Image, UnidentifiedImageError
 
 from ..errors import InputError
+from . import active, integrity
 from .pdf import shown_size
 
 log = logging.getLogger(__name__)
@@ -77,14 +80,15 @@ def sniff_kind(path: Path) -> str | None:
     """The file's real type from its first bytes (extensions lie)."""
     with open(path, "rb") as f:
         head = f.read(1024)
-    if b"%PDF-" in head:
-        return "pdf"
+    # an image's magic at offset 0 first: a JPEG's comment or EXIF may well hold "%PDF-"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return "tiff"
+    if b"%PDF-" in head:  # readers allow junk before the header
+        return "pdf"
     return None
 
 
@@ -139,20 +143,28 @@ def open_source(
     if kind == "pdf":
         _prepare_pdf(path, work_pdf, password, source)
     else:
-        _prepare_image(path, work_pdf, kind, max_megapixels, source)
+        _prepare_image(path, work_pdf, kind, source, max_megapixels=max_megapixels, max_pages=max_pages)
     source.pages = _page_infos(work_pdf, path, max_pages)
     _read_text_layers(source)
     return source
 
 
 def _prepare_pdf(path: Path, work_pdf: Path, password: str | None, source: Source) -> None:
+    truncated = integrity.end_missing(path)
     try:
         with pikepdf.open(path, password=password or "") as pdf:
             if pdf.is_encrypted and not password and not pdf.allow.extract:
                 log.debug("%s: owner-password restrictions removed on the working copy", path)
             warnings_ = pdf.get_warnings()
-            if warnings_:
+            if truncated:
+                _refuse_lost_pages(path, pdf, warnings_)
+                source.warnings.append(f"the end of the file was missing (cut short); its "
+                                       f"{len(pdf.pages)} page(s) were all whole and are kept")
+            elif warnings_:
                 source.warnings.append(f"repaired damaged PDF ({len(warnings_)} problems)")
+            if "/Size" not in pdf.trailer:  # a rebuilt trailer: without it qpdf writes a broken file
+                pdf.trailer.Size = 0  # any value: qpdf writes the right one
+            source.warnings.extend(active.remove_active_content(pdf))
             pdf.remove_unreferenced_resources()
             pdf.save(work_pdf)
     except pikepdf.PasswordError as exc:
@@ -160,44 +172,96 @@ def _prepare_pdf(path: Path, work_pdf: Path, password: str | None, source: Sourc
             raise InputError(f"{path}: the password given does not open this PDF") from exc
         raise InputError(f"{path}: encrypted PDF", advice="pass --password to open it") from exc
     except (pikepdf.PdfError, RuntimeError, ValueError, OverflowError) as exc:
+        what = "truncated PDF (the end of the file is missing)" if truncated else "damaged PDF"
         raise InputError(
-            f"{path}: damaged PDF that qpdf cannot repair ({_short(exc)})",
+            f"{path}: {what} that qpdf cannot repair ({_short(exc)})",
             advice="get a new copy of the file or scan it again",
         ) from exc
 
 
-def _prepare_image(path: Path, work_pdf: Path, kind: str, max_megapixels: float, source: Source) -> None:
+def _refuse_lost_pages(path: Path, pdf: pikepdf.Pdf, repair_warnings: list[str]) -> None:
+    """A cut-short PDF is taken only if every page survived whole (and no later revision of
+    the file, such as a digital signature, may have been lost with its end)."""
+    broken, dropped = integrity.damaged_pages(pdf, repair_warnings)
+    revised = integrity.has_revisions(path)
+    if not broken and not dropped and not revised:
+        return
+    lost = [f"page(s) {', '.join(map(str, broken))} incomplete"] if broken else []
+    lost += [f"{dropped} page(s) missing"] if dropped else []
+    lost += ["its later changes (a signature?) lost"] if revised and not lost else []
+    raise InputError(
+        f"{path}: truncated PDF (the end of the file is missing: {'; '.join(lost)})",
+        advice="copy the file again from where it came from, or scan it again",
+    )
+
+
+def unfinished_pdf(path: Path) -> bool:
+    """A PDF whose end has not been written yet (or was cut short)."""
+    try:
+        return sniff_kind(path) == "pdf" and integrity.end_missing(path)
+    except OSError:  # gone or unreadable: the caller's own checks say so
+        return False
+
+
+def _prepare_image(path: Path, work_pdf: Path, kind: str, source: Source, *, max_megapixels: float,
+                   max_pages: int) -> None:
+    with _pillow_limit(max_megapixels):
+        try:
+            dpi = _check_image(path, kind, source, max_megapixels=max_megapixels, max_pages=max_pages)
+        except InputError:
+            raise
+        except Image.DecompressionBombError as exc:
+            raise InputError(f"{path}: image too large to decode safely", advice="scan at 300 dpi") from exc
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise InputError(
+                f"{path}: damaged {kind.upper()} image ({_short(exc)})", advice="scan it again"
+            ) from exc
+        layout = img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))
+        try:
+            data = img2pdf.convert(str(path), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid)
+        except Exception as exc:  # img2pdf raises many kinds
+            raise InputError(f"{path}: cannot convert {kind.upper()} image ({_short(exc)})") from exc
+    work_pdf.write_bytes(data)
+
+
+@contextmanager
+def _pillow_limit(max_megapixels: float) -> Iterator[None]:
+    """Pillow's own decompression-bomb limit (89 MP) set to ours, `max_megapixels`: Pillow
+    refuses what is over twice that when it opens it; the rest is checked frame by frame
+    against the limit before it is decoded (with a clearer message than Pillow's warning)."""
+    before = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = int(max_megapixels * 1e6)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
-                frames = getattr(img, "n_frames", 1)
-                w, h = img.size
-                if w * h > max_megapixels * 1e6:
-                    raise InputError(
-                        f"{path}: image of {w}x{h} pixels is over the {max_megapixels:g} MP limit",
-                        advice="scan at 300 dpi or raise max_megapixels",
-                    )
-                dpi = _image_dpi(img)
-                exif = img.getexif()
-                source.camera_photo = bool(exif.get(0x010F) or exif.get(0x0110))  # Make / Model
-                for i in range(frames):
-                    img.seek(i)
-                    img.load()  # decodes fully: catches truncated files
-    except InputError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise InputError(f"{path}: image too large to decode safely", advice="scan at 300 dpi") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise InputError(
-            f"{path}: damaged {kind.upper()} image ({_short(exc)})", advice="scan it again"
-        ) from exc
-    layout = img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))
-    try:
-        data = img2pdf.convert(str(path), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid)
-    except Exception as exc:  # img2pdf raises many kinds
-        raise InputError(f"{path}: cannot convert {kind.upper()} image ({_short(exc)})") from exc
-    work_pdf.write_bytes(data)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = before
+
+
+def _check_image(path: Path, kind: str, source: Source, *, max_megapixels: float, max_pages: int) -> float:
+    """Refuse an image over the limits (pages counted before any is decoded, each frame's
+    size before it is decoded), decode every frame to catch damage; its dpi."""
+    with Image.open(path) as img:
+        frames = getattr(img, "n_frames", 1)  # reads the frames' headers only
+        if frames > max_pages:
+            raise InputError(
+                f"{path}: {frames} pages is over the {max_pages}-page limit",
+                advice="split the file or raise max_pages",
+            )
+        dpi = _image_dpi(img)
+        exif = img.getexif()
+        source.camera_photo = bool(exif.get(0x010F) or exif.get(0x0110))  # Make / Model
+        for i in range(frames):
+            img.seek(i)
+            w, h = img.size
+            if w * h > max_megapixels * 1e6:
+                raise InputError(
+                    f"{path}: image of {w}x{h} pixels is over the {max_megapixels:g} MP limit",
+                    advice="scan at 300 dpi or raise max_megapixels",
+                )
+            img.load()  # decodes fully: catches truncated files
+    return dpi
 
 
 def _image_dpi(img: Image.Image) -> float:

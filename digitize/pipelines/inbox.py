@@ -28,7 +28,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import ExitCode, InputError, LockedError
-from ..ocr import tesseract
+from ..ocr import sources, tesseract
 from .archive import Archive
 from .ingest import IngestOptions, IngestResult, Progress, ingest
 
@@ -39,6 +39,7 @@ LOCK_NAME = ".digitize-inbox.lock"
 JUNK = (".DS_Store", "Thumbs.db", "desktop.ini", "._*", "~$*", "*.tmp", "*.part", "*.filepart",
         ".~lock.*", ".digitize-*")
 JUNK_DIRS = ("@eaDir", ".Trash*", ".git", "#recycle")
+UNFINISHED_WAIT = 3600.0  # seconds a PDF without its end may stay unchanged and still be waited for
 
 
 @dataclass(slots=True)
@@ -141,7 +142,7 @@ def scan(folder: Path, *, settle: float, now: float | None = None) -> tuple[list
                 st = path.stat()
             except FileNotFoundError:
                 continue
-            if now - st.st_mtime < settle or not _opens(path):
+            if now - st.st_mtime < settle or not _opens(path) or _unfinished(path, now - st.st_mtime):
                 waiting += 1
                 continue
             ready.append(path)
@@ -155,6 +156,12 @@ def _opens(path: Path) -> bool:
         return True
     except OSError:
         return False
+
+
+def _unfinished(path: Path, age: float) -> bool:
+    """A PDF without its end is still being written (a scanner paused longer than `settle`),
+    until it has been left alone for UNFINISHED_WAIT: then it is taken (and refused if cut)."""
+    return age < UNFINISHED_WAIT and sources.unfinished_pdf(path)
 
 
 def _unchanged(path: Path, settle: float) -> bool:

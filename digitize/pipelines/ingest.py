@@ -37,8 +37,8 @@ from ..metadata import (
     splice_words,
 )
 from ..metadata.text import fold
+from ..ocr import integrity, second_reader, sources, textlayer
 from ..ocr import pdf as searchable
-from ..ocr import second_reader, sources, textlayer
 from ..ocr.page import OVERTIME_MARK, PageResult, PageTask, overtime_result, process_page
 from ..ocr.preprocess import Geometry
 from ..ocr.raster import RenderError
@@ -533,6 +533,10 @@ def _write_outputs(
 ) -> tuple[Path, Path]:
     out_pdf = job.work_dir / "searchable.pdf"
     searchable.graft_text_layers(job.source.work_pdf, layers, out_pdf, docinfo=_docinfo(metadata))
+    if problem := integrity.unreadable(out_pdf):  # never archive what a colleague cannot open
+        raise DigitizeError(f"{job.path}: the searchable PDF made from it is damaged ({problem}); "
+                            "nothing was archived",
+                            advice="check the file with `qpdf --check`; if it passes, please report it")
     ocr_json = job.work_dir / "ocr.json"
     ocr_json.write_text(json.dumps({
         "digitize": __version__,

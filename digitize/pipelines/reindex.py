@@ -263,11 +263,12 @@ def _reextract_one(archive: Archive, doc_id: int, tmp: Path, summary: ReindexSum
 
 def reocr(archive: Archive, where: Where, *, if_needed: bool = False, progress: Progress | None = None,
           keep_temp: bool = False) -> Iterator[IngestResult]:
-    """OCR the stored originals again, through the ingest pipeline (manual edits kept)."""
+    """OCR the stored originals again, through the ingest pipeline (manual edits kept), with
+    ingest's own decision page by page: a page with a real text layer keeps it, unread."""
     tmp = Path(tempfile.mkdtemp(prefix="digitize-reocr-", dir=archive.settings.tmp_dir))
     try:
         yield from ingest(archive, _originals(archive, where, if_needed, tmp),
-                          IngestOptions(ocr="force", replace=True, keep_temp=keep_temp), progress)
+                          IngestOptions(ocr="auto", replace=True, keep_temp=keep_temp), progress)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

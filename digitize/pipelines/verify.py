@@ -1,7 +1,8 @@
 """Verify: does the store hold, byte for byte, what the database says was archived?
 
 Walks the documents and the store: missing objects, size and checksum mismatches against the
-record, and orphans (objects no record points to, e.g. left by a crash between upload and
+record (`deep`: every object downloaded and hashed, and each searchable PDF opened in qpdf
+and poppler), and orphans (objects no record points to, e.g. left by a crash between upload and
 commit). `repair` puts back what can be put back: an original from the file it was ingested
 from (if unchanged), a searchable PDF and OCR JSON by OCRing the original again.
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..db import repository
 from ..db.models import Document
+from ..ocr import integrity
 from ..ocr.sources import sha256_of
 from ..storage import ObjectMissing, ObjectStore, StorageError
 from .archive import Archive
@@ -30,7 +32,7 @@ log = logging.getLogger(__name__)
 class Problem:
     doc_id: int | None
     key: str
-    kind: str  # missing | size | checksum | orphan | unreadable
+    kind: str  # missing | size | checksum | damaged (deep: does not open) | orphan | unreadable
     detail: str
     repaired: bool = False
 
@@ -60,17 +62,19 @@ def _expected(doc: Document) -> Iterator[tuple[str, str | None, int | None]]:
     yield doc.ocr_key, doc.ocr_sha256, None
 
 
-def _hash_object(store: ObjectStore, key: str, tmp: Path) -> str:
+def _deep_check(store: ObjectStore, key: str, tmp: Path, *, pdf: bool) -> tuple[str, str | None]:
+    """Download the object: its sha256 and, for a searchable PDF, why it would not open."""
     dest = store.get(key, tmp / "object")
     try:
-        return sha256_of(dest)
+        return sha256_of(dest), integrity.unreadable(dest) if pdf else None
     finally:
         dest.unlink(missing_ok=True)
 
 
 def check_object(store: ObjectStore, key: str, sha: str | None, size: int | None, *, deep: bool,
-                 tmp: Path) -> tuple[str, str] | None:
-    """(problem kind, detail) for one object, or None if it is as recorded."""
+                 tmp: Path, pdf: bool = False) -> tuple[str, str] | None:
+    """(problem kind, detail) for one object, or None if it is as recorded. `deep` downloads
+    and hashes it, and checks that a searchable PDF (`pdf`) opens in qpdf and poppler."""
     try:
         info = store.info(key)
     except ObjectMissing:
@@ -81,9 +85,16 @@ def check_object(store: ObjectStore, key: str, sha: str | None, size: int | None
         return "size", f"{info.size} bytes in the store, {size} recorded"
     if sha is None:
         return None
-    stored = _hash_object(store, key, tmp) if deep else (info.sha256 or store.checksum(key))
+    damage: str | None = None
+    stored: str | None
+    if deep:
+        stored, damage = _deep_check(store, key, tmp, pdf=pdf)
+    else:
+        stored = info.sha256 or store.checksum(key)
     if stored is not None and stored != sha:
         return "checksum", f"store has sha256 {stored[:12]}…, recorded {sha[:12]}…"
+    if damage:
+        return "damaged", f"as recorded, but it does not open: {damage}"
     return None
 
 
@@ -99,7 +110,8 @@ def verify(archive: Archive, *, deep: bool = False, repair: bool = False) -> Ver
                 report.documents += 1
                 for key, sha, size in _expected(doc):
                     referenced.add(key)
-                    found = check_object(store, key, sha, size, deep=deep, tmp=tmp)
+                    found = check_object(store, key, sha, size, deep=deep, tmp=tmp,
+                                         pdf=key == doc.pdf_key)
                     if found is None:
                         continue
                     problem = Problem(doc.id, key, *found)
