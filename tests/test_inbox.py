@@ -47,7 +47,7 @@ def test_one_pass_sorts_files_into_done_and_failed(run, inbox, page_pdf):
     (inbox / "phong-a").mkdir()
     good = page_pdf("qd.pdf").rename(inbox / "phong-a" / "qd.pdf")
     bad = inbox / "hong.pdf"
-    bad.write_bytes(b"%PDF-1.4 broken")
+    bad.write_bytes(b"%PDF-1.4 broken\nstartxref\n0\n%%EOF\n")  # whole, but damaged
     junk = [inbox / ".DS_Store", inbox / "Thumbs.db", inbox / "scan.pdf.part", inbox / "~$note.docx"]
     for path in [good, bad, *junk]:
         if not path.exists():

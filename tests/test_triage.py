@@ -53,7 +53,7 @@ def test_truncated_pdf(run, tmp_path, page_pdf):
     whole = page_pdf("whole.pdf")
     path = tmp_path / "cut.pdf"
     path.write_bytes(whole.read_bytes()[:400])
-    assert "damaged PDF" in _ingest_one(run, path)["error"]
+    assert "truncated PDF" in _ingest_one(run, path)["error"]
 
 
 def test_truncated_jpeg(run, tmp_path):
