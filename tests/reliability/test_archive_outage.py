@@ -5,9 +5,7 @@ code (6 store, 7 database) after one line, and nothing is OCRed first."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -16,23 +14,14 @@ from digitize import db
 from digitize.errors import ExitCode
 
 from .readonly import read_only
+from .scans import settled_inbox, untouched
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def inbox(tmp_path: Path, page_pdf) -> Path:
-    """An inbox holding two settled scans."""
-    folder = tmp_path / "inbox"
-    folder.mkdir()
-    past = time.time() - 60
-    for name in ("qd1.pdf", "qd2.pdf"):
-        os.utime(page_pdf(name, lines=[name]).rename(folder / name), (past, past))
-    return folder
-
-
-def _untouched(inbox: Path) -> bool:
-    return sorted(p.name for p in inbox.iterdir() if not p.name.startswith(".")) == ["qd1.pdf", "qd2.pdf"]
+    return settled_inbox(tmp_path / "inbox", page_pdf)
 
 
 def _one_error(stderr: str, *words: str) -> None:
@@ -49,7 +38,7 @@ def test_a_read_only_store_leaves_the_scans_in_the_inbox(run, inbox, tmp_path):
     assert result.exit_code == ExitCode.STORAGE_ERROR, result.output
     _one_error(result.stderr, "cannot be written", "2 file(s) left in the inbox")
     summary = json.loads(result.stdout)
-    assert (summary["failed"], summary["waiting"]) == (0, 2) and _untouched(inbox)
+    assert (summary["failed"], summary["waiting"]) == (0, 2) and untouched(inbox)
     assert ingest.exit_code == ExitCode.STORAGE_ERROR, ingest.output
     _one_error(ingest.stderr, "object store", "cannot be written")
     again = run("--storage", store.as_uri(), "inbox", inbox, "--jobs", "1")  # writable again
@@ -63,7 +52,7 @@ def test_a_read_only_home_leaves_the_scans_in_the_inbox(run, inbox, home):
         result = run("inbox", inbox, "--jobs", "1")
     assert result.exit_code == ExitCode.DATABASE_ERROR, result.output
     _one_error(result.stderr, "can be written", "2 file(s) left in the inbox")
-    assert _untouched(inbox) and "Traceback" not in result.stderr
+    assert untouched(inbox) and "Traceback" not in result.stderr
 
 
 def test_a_locked_database_leaves_the_scans_in_the_inbox(run, inbox, home, monkeypatch):
@@ -78,6 +67,6 @@ def test_a_locked_database_leaves_the_scans_in_the_inbox(run, inbox, home, monke
         holder.close()
     assert result.exit_code == ExitCode.DATABASE_ERROR, result.output
     _one_error(result.stderr, "database is locked", "2 file(s) left in the inbox")
-    assert _untouched(inbox) and not (inbox / "failed").exists()
+    assert untouched(inbox) and not (inbox / "failed").exists()
     again = run("inbox", inbox, "--jobs", "1")
     assert again.exit_code == ExitCode.OK, again.output

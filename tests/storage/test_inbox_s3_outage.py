@@ -7,7 +7,6 @@ the inbox (not in failed/), end the pass with the store's exit code and say so o
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ import pytest
 
 from digitize.errors import ExitCode
 
+from ..reliability.scans import settled_inbox, untouched
 from .helpers import BUCKET
 
 pytestmark = pytest.mark.slow
@@ -24,14 +24,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def inbox(tmp_path: Path, page_pdf) -> Path:
-    """An inbox holding two settled scans."""
-    folder = tmp_path / "inbox"
-    folder.mkdir()
-    past = time.time() - 60
-    for name in ("qd1.pdf", "qd2.pdf"):
-        path = page_pdf(name, lines=[name]).rename(folder / name)
-        os.utime(path, (past, past))
-    return folder
+    return settled_inbox(tmp_path / "inbox", page_pdf)
 
 
 @pytest.fixture
@@ -62,10 +55,6 @@ def moto_checks_credentials(s3: str) -> Iterator[None]:
         set_count("inf")
 
 
-def _untouched(inbox: Path) -> bool:
-    return (sorted(p.name for p in inbox.iterdir() if not p.name.startswith(".")) == ["qd1.pdf", "qd2.pdf"])
-
-
 def test_a_missing_bucket_leaves_the_scans_in_the_inbox(run, s3, point_at, inbox):
     storage = point_at(s3, bucket="no-such-bucket")
     started = time.perf_counter()
@@ -75,7 +64,7 @@ def test_a_missing_bucket_leaves_the_scans_in_the_inbox(run, s3, point_at, inbox
     assert result.stderr.count("does not exist") == 1 and "2 file(s) left in the inbox" in result.stderr
     summary = json.loads(result.stdout)
     assert (summary["failed"], summary["ingested"], summary["waiting"]) == (0, 0, 2)
-    assert _untouched(inbox)
+    assert untouched(inbox)
 
 
 def test_refused_credentials_leave_the_scans_in_the_inbox(run, s3, point_at, inbox,
@@ -83,7 +72,7 @@ def test_refused_credentials_leave_the_scans_in_the_inbox(run, s3, point_at, inb
     result = run("--storage", point_at(s3), "inbox", inbox, "--jobs", "1")
     assert result.exit_code == ExitCode.STORAGE_ERROR, result.output
     assert result.stderr.count("access denied") == 1 and "credentials" in result.stderr
-    assert _untouched(inbox)
+    assert untouched(inbox)
 
 
 def test_an_outage_mid_run_stops_the_pass_and_the_next_run_archives(run, s3, point_at, inbox,
@@ -93,7 +82,7 @@ def test_an_outage_mid_run_stops_the_pass_and_the_next_run_archives(run, s3, poi
     result = run("--storage", storage, "inbox", inbox, "--jobs", "1")
     assert result.exit_code == ExitCode.STORAGE_ERROR, result.output
     assert result.stderr.count("could not archive") == 1  # once per run, and the pass stopped there
-    assert _untouched(inbox)
+    assert untouched(inbox)
     fault_proxy.clear()
     again = run("--storage", storage, "inbox", inbox, "--jobs", "1")
     assert again.exit_code == ExitCode.OK, again.output
