@@ -137,11 +137,19 @@ def ingest(obj: Context, paths: tuple[Path, ...], ocr: str | None, lang: str | N
     if not files:
         raise InputError(f"no PDF, TIFF, JPEG or PNG files found in {', '.join(map(str, paths))}")
     options = IngestOptions(ocr=settings.ocr, password=password, keep_temp=settings.keep_temp)
+    obj.archive.preflight()  # the store and the database take a write: before any OCR
     reporter = render.IngestReporter(files, as_json=as_json, quiet=obj.quiet)
+    fault: DigitizeError | None = None
     with reporter:
         for result in run_ingest(obj.archive, files, options, reporter):
+            if result.fault is not None:  # the archive's, not the file's: stop, say it once
+                fault = result.fault
+                break
             reporter.result(result)
     reporter.summary()
+    if fault is not None:
+        _fail(f"{fault}; stopped there, {len(files) - len(reporter.results)} file(s) not archived",
+              fault.exit_code)
     if reporter.failed:
         sys.exit(int(ExitCode.FILES_FAILED))
 
@@ -184,7 +192,8 @@ def inbox(obj: Context, folder: Path, settle: float, delete_done: bool, retry_fa
             summary = run_pass(obj.archive, folder, options, stop=watcher.stopping.is_set)
             render.inbox_summary(summary, as_json=as_json)
             options.retry_failed = False
-            watcher.wait(summary.waiting > 0, settle)
+            # after a fault of the archive, wait a whole poll/rescan period before trying again
+            watcher.wait(summary.waiting > 0 and summary.fault is None, settle)
 
 
 # --- reading the archive ----------------------------------------------------------------

@@ -205,6 +205,8 @@ def inbox_summary(summary: Any, *, as_json: bool) -> None:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     elif summary.busy:
         click.echo(summary.line())
+    if summary.error:  # a fault of the archive: said once per pass, not once per file
+        click.echo(f"digitize: error: {summary.error}", err=True)
 
 
 def stats(counts: dict[str, Any]) -> None:

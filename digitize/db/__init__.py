@@ -19,6 +19,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # Alembic to find it would cost each command a tenth of a second; a test keeps it equal to
 # the head of `migrations/versions`, so a new migration must update it.
 HEAD_REVISION = "0001"
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # how long a write waits for another command's transaction
 
 
 def make_engine(url: str) -> Engine:
@@ -35,7 +36,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import logging
+import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, false, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import db
 from ..config import Settings
-from ..errors import ConfigError, DatabaseError
-from ..storage import ObjectStore, open_store
+from ..db.models import Document
+from ..errors import ArchiveError, ConfigError, DatabaseError
+from ..storage import ObjectStore, StorageError, open_store
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +45,9 @@ class Archive:
             engine = db.make_engine(url)
             db.ensure_schema(engine)
         except OperationalError as exc:
-            raise DatabaseError(f"cannot open the database {_safe(url)}: {exc.orig}",
-                                advice="check DIGITIZE_DB_URL and that the server is running") from exc
+            advice = ("check DIGITIZE_DB_URL and that its folder can be written (a read-only home?)"
+                      if url.startswith("sqlite") else "check DIGITIZE_DB_URL and that the server is running")
+            raise DatabaseError(f"cannot open the database {_safe(url)}: {exc.orig}", advice=advice) from exc
         except ModuleNotFoundError as exc:
             raise ConfigError(f"database driver missing for {_safe(url)}: {exc}",
                               advice="pip install 'digitize[postgres]'") from exc
@@ -71,6 +77,44 @@ class Archive:
             return open_store(self.settings.effective_storage_url)
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
+
+    def preflight(self) -> None:
+        """Before any OCR: check that the database and the store both take a write, so that an
+        outage, wrong credentials, a missing bucket or a read-only home fail the run at once,
+        with the archive's exit code, instead of each file after its OCR."""
+        self._check_database()
+        self._check_store()
+
+    def _check_database(self) -> None:
+        with self.sessions() as session:  # self.engine raises DatabaseError if it cannot open
+            try:  # an update of no rows still takes the write lock (SQLite) or needs a writable server
+                session.execute(update(Document).where(false()).values(id=Document.id))
+            except SQLAlchemyError as exc:
+                raise DatabaseError(
+                    f"the database {_safe(self.settings.effective_db_url)} cannot be written: "
+                    f"{getattr(exc, 'orig', None) or exc}",
+                    advice="check that it is not read-only or locked by another program and that "
+                    "the server is running, then run the same command again") from exc
+            finally:
+                session.rollback()
+
+    def _check_store(self) -> None:
+        store = self.store
+        data = f"digitize write check {uuid.uuid4()}\n".encode()
+        key = f"digitize-probe/{uuid.uuid4().hex}.txt"
+        try:
+            with tempfile.TemporaryDirectory(prefix="digitize-probe-", dir=self.settings.tmp_dir) as tmp:
+                probe = Path(tmp) / "probe.txt"
+                probe.write_bytes(data)
+                store.put(key, probe, sha256=hashlib.sha256(data).hexdigest(), content_type="text/plain")
+        except (StorageError, OSError) as exc:
+            raise ArchiveError(f"the object store {store.url} cannot be written: {exc}",
+                               advice="fix the store (or its credentials), then run the same "
+                               "command again") from exc
+        try:
+            store.delete(key)
+        except (StorageError, OSError) as exc:  # a write-once bucket: the probe stays, harmless
+            log.info("could not remove the write check %s from %s: %s", key, store.url, exc)
 
     def close(self) -> None:
         if "engine" in self.__dict__:

@@ -16,6 +16,7 @@ import os
 import platform
 import shutil
 import signal
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import ExitCode, InputError, LockedError
+from ..errors import (
+    ArchiveError,
+    ConfigError,
+    DatabaseError,
+    DigitizeError,
+    ExitCode,
+    InputError,
+    LockedError,
+)
 from ..ocr import sources, tesseract
 from .archive import Archive
 from .ingest import IngestOptions, IngestResult, Progress, ingest
@@ -36,6 +45,7 @@ log = logging.getLogger(__name__)
 
 DONE, FAILED = "done", "failed"
 LOCK_NAME = ".digitize-inbox.lock"
+NAME_MAX = 255  # bytes in a file name, on the usual filesystems
 JUNK = (".DS_Store", "Thumbs.db", "desktop.ini", "._*", "~$*", "*.tmp", "*.part", "*.filepart",
         ".~lock.*", ".digitize-*")
 JUNK_DIRS = ("@eaDir", ".Trash*", ".git", "#recycle")
@@ -61,10 +71,20 @@ class InboxSummary:
     retried: int = 0
     seconds: float = 0.0
     results: list[IngestResult] = field(default_factory=list)
+    fault: DigitizeError | None = None  # the archive's (store, database): the pass stopped
+    error: str | None = None  # what to say about it, once
 
     @property
     def exit_code(self) -> ExitCode:
+        if self.fault is not None:
+            return self.fault.exit_code
         return ExitCode.FILES_FAILED if self.failed else ExitCode.OK
+
+    def left_for_later(self, fault: DigitizeError, files: int) -> None:
+        """The archive failed: these files stay in the inbox, for the next run."""
+        self.fault = fault
+        self.waiting += files
+        self.error = f"{fault}; the pass stopped, {files} file(s) left in the inbox for the next run"
 
     @property
     def busy(self) -> bool:
@@ -80,7 +100,7 @@ class InboxSummary:
         return {
             "folder": self.folder, "ingested": self.ingested, "duplicate": self.duplicate,
             "failed": self.failed, "waiting": self.waiting, "refused": self.refused,
-            "retried": self.retried, "seconds": round(self.seconds, 3),
+            "retried": self.retried, "seconds": round(self.seconds, 3), "error": self.error,
             "files": [r.to_json() for r in self.results],
         }
 
@@ -134,13 +154,17 @@ def scan(folder: Path, *, settle: float, now: float | None = None) -> tuple[list
             rel = path.relative_to(folder)
             if is_junk(rel):
                 continue
-            if path.is_symlink() or not path.resolve().is_relative_to(root):
+            try:
+                st = path.lstat()
+            except FileNotFoundError:
+                continue
+            if stat.S_ISLNK(st.st_mode) or not path.resolve().is_relative_to(root):
                 log.warning("refused %s: symlinks and paths outside the inbox are not taken", path)
                 refused += 1
                 continue
-            try:
-                st = path.stat()
-            except FileNotFoundError:
+            if not stat.S_ISREG(st.st_mode):  # opening a FIFO or a device could block for ever
+                log.warning("refused %s: not a regular file (a FIFO, socket or device)", path)
+                refused += 1
                 continue
             if now - st.st_mtime < settle or not _opens(path) or _unfinished(path, now - st.st_mtime):
                 waiting += 1
@@ -150,12 +174,20 @@ def scan(folder: Path, *, settle: float, now: float | None = None) -> tuple[list
 
 
 def _opens(path: Path) -> bool:
+    """A regular file that can be read now; never blocks (a file swapped for a FIFO)."""
     try:
-        with open(path, "rb") as f:
-            f.read(1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        os.read(fd, 1)
         return True
     except OSError:
         return False
+    finally:
+        os.close(fd)
 
 
 def _unfinished(path: Path, age: float) -> bool:
@@ -165,11 +197,12 @@ def _unfinished(path: Path, age: float) -> bool:
 
 
 def _unchanged(path: Path, settle: float) -> bool:
-    """Still there and not touched since the scan decided it was stable."""
+    """Still there, still a regular file, and not touched since the scan found it stable."""
     try:
-        return time.time() - path.stat().st_mtime >= settle
+        st = path.lstat()
     except FileNotFoundError:
         return False
+    return stat.S_ISREG(st.st_mode) and time.time() - st.st_mtime >= settle
 
 
 def run_pass(archive: Archive, folder: Path, options: InboxOptions,
@@ -184,16 +217,70 @@ def run_pass(archive: Archive, folder: Path, options: InboxOptions,
         if options.retry_failed:
             summary.retried = retry_failed(folder)
         files, summary.waiting, summary.refused = scan(folder, settle=options.settle)
-        files = [f for f in files if _unchanged(f, options.settle)]
-        for result in ingest(archive, files, options.ingest, progress):
-            _settle_file(folder, Path(result.file), result, options)
-            summary.results.append(result)
-            setattr(summary, result.status, getattr(summary, result.status) + 1)
-            if stop():
-                log.info("stopping after %s as asked", result.file)
-                break
+        files = _movable(folder, [f for f in files if _unchanged(f, options.settle)], summary)
+        if files:
+            _take(archive, folder, files, options, summary, progress, stop)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _take(archive: Archive, folder: Path, files: list[Path], options: InboxOptions,
+          summary: InboxSummary, progress: Progress | None, stop: Callable[[], bool]) -> None:
+    """Ingest the files and settle each; a fault of the archive (not of a file) ends the pass
+    at once, leaving this file and the rest where they are for the next run."""
+    try:
+        archive.preflight()  # an outage or a read-only store: found before any OCR
+    except (ArchiveError, DatabaseError) as exc:
+        summary.left_for_later(exc, len(files))
+        return
+    for taken, result in enumerate(ingest(archive, files, options.ingest, progress)):
+        if result.fault is not None:
+            summary.left_for_later(result.fault, len(files) - taken)
+            break
+        _settle(folder, result, options, summary)
+        if stop():
+            log.info("stopping after %s as asked", result.file)
+            break
+
+
+def _movable(folder: Path, files: list[Path], summary: InboxSummary) -> list[Path]:
+    """The files that can be moved out once archived: a read-only inbox is refused before any
+    work (else each run would archive a file, then fail to move it)."""
+    if not files:
+        return files
+    for where in (folder, folder / DONE, folder / FAILED):
+        if where.is_dir() and not _writable(where):
+            which = "" if where == folder else f" ({where.name}/ is read-only)"
+            raise ConfigError(f"{folder}: the inbox folder cannot be written{which}, so files "
+                              "could not be moved to done/ or failed/",
+                              advice="give the user running digitize write access to it")
+    stuck = {f.parent for f in files if not _writable(f.parent)}
+    for where in sorted(stuck):
+        log.warning("refused the files in %s: the folder cannot be written, so they could not "
+                    "be moved to done/ or failed/", where)
+    summary.refused += sum(f.parent in stuck for f in files)
+    return [f for f in files if f.parent not in stuck]
+
+
+def _writable(folder: Path) -> bool:
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def _settle(folder: Path, result: IngestResult, options: InboxOptions, summary: InboxSummary) -> None:
+    """Count the result and move its file; a file that vanished meanwhile is skipped."""
+    path = Path(result.file)
+    if not os.path.lexists(path):
+        if result.status == "failed":  # deleted or moved away after the listing
+            log.warning("%s: gone before it could be taken (deleted or moved away); skipped", path)
+            return
+    else:
+        try:
+            _settle_file(folder, path, result, options)
+        except OSError as exc:
+            log.error("%s: %s, but could not be moved out of the inbox (%s); the next run takes "
+                      "it again (nothing is archived twice)", path, result.status, exc)
+    summary.results.append(result)
+    setattr(summary, result.status, getattr(summary, result.status) + 1)
 
 
 def _settle_file(folder: Path, path: Path, result: IngestResult, options: InboxOptions) -> None:
@@ -215,16 +302,39 @@ def _settle_file(folder: Path, path: Path, result: IngestResult, options: InboxO
         "versions": {"digitize": __version__, "tesseract": tesseract.version(),
                      "python": platform.python_version()},
     }
-    dest.with_name(dest.name + ".error.json").write_text(
-        json.dumps(error, ensure_ascii=False, indent=2), "utf-8")
+    error_note(dest).write_text(json.dumps(error, ensure_ascii=False, indent=2), "utf-8")
+
+
+def error_note(path: Path) -> Path:
+    """Where the reason a failed/ file failed is kept: `<name>.error.json`, shortened if need be."""
+    stem, suffix = _split(path.name)
+    return path.with_name(fit_name(stem, suffix + ".error.json"))
+
+
+def fit_name(stem: str, tail: str) -> str:
+    """`stem + tail`, or, when that is over NAME_MAX bytes, the stem cut short (at a whole
+    character) and marked with a hash of the full name, so that names stay apart."""
+    name = stem + tail
+    if len(name.encode()) <= NAME_MAX:
+        return name
+    mark = "~" + hashlib.sha256(name.encode()).hexdigest()[:12]
+    room = max(NAME_MAX - len(tail.encode()) - len(mark), 0)
+    return stem.encode()[:room].decode(errors="ignore") + mark + tail
+
+
+def _split(name: str) -> tuple[str, str]:
+    """(stem, extension); an 'extension' too long to be one is part of the stem."""
+    suffix = Path(name).suffix
+    return (name[: -len(suffix)], suffix) if suffix and len(suffix.encode()) <= 16 else (name, "")
 
 
 def _move(src: Path, dest: Path) -> Path:
     """Move without overwriting: a name already taken gets a numbered suffix."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    stem, suffix = _split(dest.name)
     candidate, n = dest, 1
     while candidate.exists():
-        candidate = dest.with_name(f"{dest.stem}.{n}{dest.suffix}")
+        candidate = dest.with_name(fit_name(stem, f".{n}{suffix}"))
         n += 1
     shutil.move(str(src), candidate)
     return candidate
@@ -241,7 +351,7 @@ def retry_failed(folder: Path) -> int:
             continue
         rel = path.relative_to(failed_dir)
         _move(path, folder / rel)
-        path.with_name(path.name + ".error.json").unlink(missing_ok=True)
+        error_note(path).unlink(missing_ok=True)
         moved += 1
     return moved
 

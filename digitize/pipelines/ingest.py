@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import __version__
 from ..db import repository
-from ..errors import DatabaseError, DigitizeError, InputError
+from ..errors import ArchiveError, DatabaseError, DigitizeError, InputError
 from ..metadata import (
     REVIEW_THRESHOLD,
     Region,
@@ -78,6 +78,7 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     needs_review: list[str] = field(default_factory=list)
+    fault: DigitizeError | None = None  # failed by a fault of the archive, not of the file
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -294,6 +295,8 @@ def _start(
         _submit_pages(job, options, settings, executor, progress)
         in_flight.add(sha)
         return job
+    except (ArchiveError, DatabaseError) as exc:
+        result.error, result.fault = str(exc), exc
     except DigitizeError as exc:
         result.error = str(exc)
     except Exception as exc:  # one bad file must not stop the batch
@@ -386,6 +389,8 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
         out_pdf, ocr_json = _write_outputs(job, pages, job.layers, metadata, rereads)
         result.timings["assemble"] = time.perf_counter() - t
         _archive(archive, job, pages, metadata, out_pdf, ocr_json, replace=options.replace)
+    except (ArchiveError, DatabaseError) as exc:
+        result.status, result.error, result.fault = "failed", str(exc), exc
     except DigitizeError as exc:
         result.status, result.error = "failed", str(exc)
     except Exception as exc:
@@ -591,9 +596,12 @@ def _archive(
         archive.store.put(keys["pdf"], out_pdf, sha256=pdf_sha, content_type="application/pdf",
                           metadata=described)
         archive.store.put(keys["ocr"], ocr_json, sha256=ocr_sha, content_type="application/json")
-    except StorageError as exc:
-        raise DigitizeError(f"{job.path}: could not archive ({exc}); the original is untouched, "
-                            "run the same command again later") from exc
+    except (StorageError, OSError) as exc:
+        if not _unchanged_source(source):  # the file's doing, not the store's
+            raise InputError(f"{job.path}: changed or removed while it was being archived",
+                             advice="put the finished scan back and run the same command again") from exc
+        raise ArchiveError(f"{job.path}: could not archive ({exc}); the original is untouched, "
+                           "run the same command again later") from exc
     result.timings["store"] = time.perf_counter() - t
     t = time.perf_counter()
     if replace and result.id is not None:
@@ -632,6 +640,13 @@ def _archive(
         raise
     result.timings["db"] = time.perf_counter() - t
     result.status = "ingested"
+
+
+def _unchanged_source(source: sources.Source) -> bool:
+    try:
+        return source.path.stat().st_size == source.size
+    except OSError:
+        return False
 
 
 def object_metadata(source_name: str, metadata: Metadata) -> dict[str, str]:

@@ -66,22 +66,35 @@ def test_lost_answers_still_archive_exactly_once(run, s3_env, s3, fault_proxy, p
     assert run("--storage", storage, "verify", "--deep").exit_code == 0
 
 
-def test_outage_fails_the_file_and_keeps_the_original(run, s3_env, s3, fault_proxy, page_pdf):
+def test_outage_before_the_run_is_found_before_any_ocr(run, s3_env, s3, fault_proxy, page_pdf):
     storage = s3_env(fault_proxy.endpoint_url)
     source = page_pdf("b.pdf")
     before = source.read_bytes()
     fault_proxy.refuse()
     result = run("--storage", storage, "ingest", source, "--json", "--jobs", "1")
-    assert result.exit_code == ExitCode.FILES_FAILED
-    (row,) = json_lines(result.stdout)
-    assert row["status"] == "failed" and "could not archive" in row["error"]
-    assert "run the same command again" in row["error"]
+    assert result.exit_code == ExitCode.STORAGE_ERROR, result.output
+    assert json_lines(result.stdout) == []  # no file was taken, none blamed
+    assert "cannot be written" in result.stderr and "unreachable" in result.stderr
     assert source.read_bytes() == before
-    assert run("--storage", storage, "export").stdout == ""  # nothing recorded
     fault_proxy.resume()
     retry = json_lines(run("--storage", storage, "ingest", source, "--json", "--jobs", "1").stdout)
     assert retry[0]["status"] == "ingested"
     assert len(_objects(s3)) == 3
+
+
+def test_outage_during_the_run_stops_it_and_keeps_the_originals(run, s3_env, s3, fault_proxy,
+                                                                 page_pdf):
+    storage = s3_env(fault_proxy.endpoint_url)
+    sources = [page_pdf(f"{name}.pdf", lines=[name]) for name in ("d1", "d2")]
+    fault_proxy.inject("sever", times=1000, method="PUT", path_contains="originals")
+    result = run("--storage", storage, "ingest", *sources, "--json", "--jobs", "1")
+    assert result.exit_code == ExitCode.STORAGE_ERROR, result.output
+    assert result.stderr.count("could not archive") == 1  # once for the run, not per file
+    assert "2 file(s) not archived" in result.stderr and "run the same command again" in result.stderr
+    assert run("--storage", storage, "export").stdout == ""  # nothing recorded
+    fault_proxy.clear()
+    retry = json_lines(run("--storage", storage, "ingest", *sources, "--json", "--jobs", "1").stdout)
+    assert [r["status"] for r in retry] == ["ingested", "ingested"]
 
 
 def test_migrate_local_archive_to_s3(run, s3_env, s3, page_pdf, home):
