@@ -29,7 +29,7 @@ from typing import Any
 from .. import __version__
 from ..errors import ExitCode, InputError, LockedError
 from ..ocr import tesseract
-from .archive import Archive
+from .archive import Archive, original_problem
 from .ingest import IngestOptions, IngestResult, Progress, ingest
 
 log = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def run_pass(archive: Archive, folder: Path, options: InboxOptions,
         files, summary.waiting, summary.refused = scan(folder, settle=options.settle)
         files = [f for f in files if _unchanged(f, options.settle)]
         for result in ingest(archive, files, options.ingest, progress):
-            _settle_file(folder, Path(result.file), result, options)
+            _settle_file(archive, folder, Path(result.file), result, options)
             summary.results.append(result)
             setattr(summary, result.status, getattr(summary, result.status) + 1)
             if stop():
@@ -189,11 +189,13 @@ def run_pass(archive: Archive, folder: Path, options: InboxOptions,
     return summary
 
 
-def _settle_file(folder: Path, path: Path, result: IngestResult, options: InboxOptions) -> None:
-    """After the archive commit: done/ (or delete); after a failure: failed/ + error.json."""
+def _settle_file(archive: Archive, folder: Path, path: Path, result: IngestResult,
+                 options: InboxOptions) -> None:
+    """After the archive commit: done/ (or delete, once the stored original checks out);
+    after a failure: failed/ + error.json."""
     rel = path.relative_to(folder)
     if result.status in ("ingested", "duplicate"):
-        if options.delete_done:
+        if options.delete_done and _original_checks_out(archive, path, result):
             path.unlink(missing_ok=True)
         else:
             _move(path, folder / DONE / rel)
@@ -210,6 +212,17 @@ def _settle_file(folder: Path, path: Path, result: IngestResult, options: InboxO
     }
     dest.with_name(dest.name + ".error.json").write_text(
         json.dumps(error, ensure_ascii=False, indent=2), "utf-8")
+
+
+def _original_checks_out(archive: Archive, path: Path, result: IngestResult) -> bool:
+    """--delete-done deletes the last copy: only when the store holds the original intact."""
+    problem = original_problem(archive, result.sha256 or "")
+    if problem is None:
+        return True
+    log.warning("%s: kept in done/, not deleted: the archived original did not check out (%s)", path, problem)
+    result.warnings.append(f"kept in done/, not deleted: the archived original did not check out "
+                           f"({problem}); `digitize verify --repair --from DONE-FOLDER` can put it back")
+    return False
 
 
 def _move(src: Path, dest: Path) -> Path:
