@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import __version__
 from ..db import repository
-from ..errors import DatabaseError, DigitizeError, InputError
+from ..errors import ArchiveError, DatabaseError, DigitizeError, InputError
 from ..metadata import (
     REVIEW_THRESHOLD,
     Region,
@@ -338,7 +338,7 @@ def _heal_original(archive: Archive, path: Path, sha256: str, kind: str, result:
     try:
         archive.store.put(key, path, sha256=sha256, content_type=_content_type(kind))
     except StorageError as exc:
-        raise DigitizeError(f"{path}: the archived original is lost ({problem}) and could not be put back "
+        raise ArchiveError(f"{path}: the archived original is lost ({problem}) and could not be put back "
                             f"({exc}); the file is untouched, run the same command again later") from exc
     log.warning("%s: the archived original was lost (%s); restored from this identical file", path, problem)
     result.warnings.append(f"the archived original was lost ({problem}); restored from this file")
