@@ -108,6 +108,30 @@ def _log_to_file(obj: Context) -> None:
             stream_handler.setLevel(logging.WARNING - 10 * obj.verbose if not obj.quiet else logging.ERROR)
 
 
+def password_options(command: Any) -> Any:
+    """--password and --password-file, for every command that may open an encrypted PDF."""
+    command = click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
+                           help="File whose first line is the password for encrypted PDFs "
+                           "(password_file setting).")(command)
+    return click.option("--password", help="Password for encrypted PDFs (others on the machine may "
+                        "see it in `ps`: prefer --password-file).")(command)
+
+
+def _password(settings: Settings, password: str | None) -> str | None:
+    from .config import read_password_file
+
+    if password is not None:
+        return password
+    return read_password_file(settings.password_file) if settings.password_file else None
+
+
+def _sweep(obj: Context) -> None:
+    """Remove the work folders and unfinished writes that killed runs left behind."""
+    from .pipelines.leftovers import sweep
+
+    sweep(obj.archive)
+
+
 # --- ingest -------------------------------------------------------------------------------
 
 @cli.command()
@@ -116,19 +140,21 @@ def _log_to_file(obj: Context) -> None:
               "(default); force: OCR every page; skip: never OCR.")
 @click.option("--lang", help="Tesseract languages (default vie+eng).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 256), help="Parallel tesseracts (default: all cores).")
-@click.option("--password", help="Password for encrypted PDFs.")
+@password_options
 @click.option("--page-timeout", type=click.FloatRange(1), help="Seconds of OCR allowed per page.")
 @click.option("--keep-temp", is_flag=True, help="Keep the temporary work folders (for debugging).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file on stdout.")
 @pass_ctx
 def ingest(obj: Context, paths: tuple[Path, ...], ocr: str | None, lang: str | None, jobs: int | None,
-           password: str | None, page_timeout: float | None, keep_temp: bool, as_json: bool) -> None:
+           password: str | None, password_file: Path | None, page_timeout: float | None, keep_temp: bool,
+           as_json: bool) -> None:
     """OCR scans (PDF, TIFF, JPEG, PNG; folders recursively) into the archive."""
     from .ocr.check import check_tools
     from .pipelines.ingest import IngestOptions, collect_files
     from .pipelines.ingest import ingest as run_ingest
 
-    settings = obj.settings(ocr=ocr, lang=lang, jobs=jobs, page_timeout=page_timeout, keep_temp=keep_temp)
+    settings = obj.settings(ocr=ocr, lang=lang, jobs=jobs, page_timeout=page_timeout, keep_temp=keep_temp,
+                            password_file=password_file)
     check_tools(settings.lang)
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -136,7 +162,9 @@ def ingest(obj: Context, paths: tuple[Path, ...], ocr: str | None, lang: str | N
     files = collect_files(paths)
     if not files:
         raise InputError(f"no PDF, TIFF, JPEG or PNG files found in {', '.join(map(str, paths))}")
-    options = IngestOptions(ocr=settings.ocr, password=password, keep_temp=settings.keep_temp)
+    options = IngestOptions(ocr=settings.ocr, password=_password(settings, password),
+                            keep_temp=settings.keep_temp)
+    _sweep(obj)
     obj.archive.preflight()  # the store and the database take a write: before any OCR
     reporter = render.IngestReporter(files, as_json=as_json, quiet=obj.quiet)
     fault: DigitizeError | None = None
@@ -166,10 +194,12 @@ def ingest(obj: Context, paths: tuple[Path, ...], ocr: str | None, lang: str | N
 @click.option("--rescan", type=click.FloatRange(1), default=300, show_default=True,
               help="With --watch: full rescan at least this often (seconds).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 256), help="Parallel tesseracts (default: all cores).")
+@password_options
 @click.option("--json", "as_json", is_flag=True, help="A JSON summary of each pass on stdout.")
 @pass_ctx
 def inbox(obj: Context, folder: Path, settle: float, delete_done: bool, retry_failed: bool, watch: bool,
-          poll: float | None, rescan: float, jobs: int | None, as_json: bool) -> None:
+          poll: float | None, rescan: float, jobs: int | None, password: str | None,
+          password_file: Path | None, as_json: bool) -> None:
     """Empty an inbox folder into the archive: for cron (one pass) or --watch.
 
     Archived files move to FOLDER/done/ (same sub-folders), failures to FOLDER/failed/ with a
@@ -179,10 +209,12 @@ def inbox(obj: Context, folder: Path, settle: float, delete_done: bool, retry_fa
     from .pipelines.inbox import InboxOptions, Watcher, run_pass
     from .pipelines.ingest import IngestOptions
 
-    settings = obj.settings(jobs=jobs)
+    settings = obj.settings(jobs=jobs, password_file=password_file)
     check_tools(settings.lang)
     options = InboxOptions(settle=settle, delete_done=delete_done, retry_failed=retry_failed,
-                           ingest=IngestOptions(ocr=settings.ocr, keep_temp=settings.keep_temp))
+                           ingest=IngestOptions(ocr=settings.ocr, keep_temp=settings.keep_temp,
+                                                password=_password(settings, password)))
+    _sweep(obj)
     if not watch:
         summary = run_pass(obj.archive, folder, options)
         render.inbox_summary(summary, as_json=as_json)
@@ -339,23 +371,28 @@ def stats(obj: Context, as_json: bool) -> None:
               help="Take in a folder or s3://bucket/prefix of PDFs never processed by digitize.")
 @click.option("--restart", is_flag=True, help="Ignore the checkpoint of an interrupted reindex.")
 @click.option("-j", "--jobs", type=click.IntRange(0, 256), help="Worker processes (default: all cores).")
+@password_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary.")
 @pass_ctx
 def reindex(obj: Context, if_needed: bool, reocr: bool, where_items: tuple[str, ...], import_from: str | None,
-            restart: bool, jobs: int | None, as_json: bool) -> None:
+            restart: bool, jobs: int | None, password: str | None, password_file: Path | None,
+            as_json: bool) -> None:
     """Re-read metadata (and rebuild the search index) after an upgrade; manual edits are kept."""
     from .pipelines import reindex as pipeline
 
-    settings = obj.settings(jobs=jobs)
+    settings = obj.settings(jobs=jobs, password_file=password_file)
     where = pipeline.Where.parse(where_items)
     if reocr or import_from:
         from .ocr.check import check_tools
 
         check_tools(settings.lang)
+        secret = _password(settings, password)
         reporter = render.IngestReporter([], as_json=as_json, quiet=obj.quiet)
         with reporter, pipeline.temporary_folder(settings) as tmp:
-            results = (pipeline.reocr(obj.archive, where, if_needed=if_needed, progress=reporter)
-                       if reocr else pipeline.import_into(obj.archive, import_from or "", tmp, reporter))
+            results = (pipeline.reocr(obj.archive, where, if_needed=if_needed, progress=reporter,
+                                      password=secret)
+                       if reocr else pipeline.import_into(obj.archive, import_from or "", tmp, reporter,
+                                                          secret))
             for result in results:
                 reporter.result(result)
         reporter.summary()
@@ -392,15 +429,26 @@ def db_group() -> None:
 
 @cli.command()
 @click.option("--deep", is_flag=True, help="Download every object and hash it (slow, thorough).")
-@click.option("--repair", is_flag=True, help="Put back what can be put back (originals from their "
-              "files, searchable PDFs and OCR by OCRing the original again).")
+@click.option("--repair", is_flag=True, help="Put back what can be put back (originals from an "
+              "identical file, searchable PDFs and OCR by OCRing the original again; unfinished "
+              "writes removed).")
+@click.option("--from", "copies_in", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="With --repair: a folder (e.g. the inbox's done/) to look in for lost originals, "
+              "by sha256 (repeatable).")
+@password_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @pass_ctx
-def verify(obj: Context, deep: bool, repair: bool, as_json: bool) -> None:
-    """Check that the store holds what the database records: missing, damaged, orphaned objects."""
+def verify(obj: Context, deep: bool, repair: bool, copies_in: tuple[Path, ...], password: str | None,
+           password_file: Path | None, as_json: bool) -> None:
+    """Check that the store holds what the database records: missing, damaged, orphaned objects
+    and unfinished writes."""
     from .pipelines.verify import verify as run_verify
 
-    report = run_verify(obj.archive, deep=deep, repair=repair)
+    settings = obj.settings(password_file=password_file)
+    if missing := [p for p in copies_in if not p.is_dir()]:
+        raise NotFound(f"{missing[0]}: no such folder", advice="give --from a folder that holds copies")
+    report = run_verify(obj.archive, deep=deep, repair=repair, copies_in=copies_in,
+                        password=_password(settings, password) if repair else None)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:

@@ -46,6 +46,7 @@ class Settings:
     keep_temp: bool = False
     tmp_dir: Path | None = None
     log_file: Path | None = None  # also log to this file, rotated at 10 MB
+    password_file: Path | None = None  # its first line opens encrypted PDFs (ingest, inbox, reindex)
 
     @property
     def effective_db_url(self) -> str:
@@ -122,6 +123,19 @@ def load_settings(
     if settings.ocr not in OCR_MODES:
         raise ConfigError(f"ocr mode {settings.ocr!r} is not one of {', '.join(OCR_MODES)}")
     return settings
+
+
+def read_password_file(path: Path) -> str:
+    """The password in the file's first line (without its line ending)."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the password file {path}: {getattr(exc, 'strerror', None) or exc}",
+                          advice="check the path and that this user may read it") from exc
+    password = text.split("\n", 1)[0].rstrip("\r")
+    if not password:
+        raise ConfigError(f"the password file {path} is empty", advice="put the password on its first line")
+    return password
 
 
 def write_setting(path: Path, name: str, value: str) -> None:

@@ -170,7 +170,8 @@ def _prepare_pdf(path: Path, work_pdf: Path, password: str | None, source: Sourc
     except pikepdf.PasswordError as exc:
         if password:
             raise InputError(f"{path}: the password given does not open this PDF") from exc
-        raise InputError(f"{path}: encrypted PDF", advice="pass --password to open it") from exc
+        raise InputError(f"{path}: encrypted PDF", advice="pass --password or --password-file "
+                         "(or set password_file) to open it") from exc
     except (pikepdf.PdfError, RuntimeError, ValueError, OverflowError) as exc:
         what = "truncated PDF (the end of the file is missing)" if truncated else "damaged PDF"
         raise InputError(

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .. import db
 from ..config import Settings
+from ..db import repository
 from ..db.models import Document
 from ..errors import ArchiveError, ConfigError, DatabaseError
-from ..storage import ObjectStore, StorageError, open_store
+from ..storage import ObjectMissing, ObjectStore, StorageError, open_store
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,58 @@ class Archive:
     def close(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+def _deep_check(store: ObjectStore, key: str, tmp: Path, *, pdf: bool) -> tuple[str, str | None]:
+    """Download the object: its sha256 and, for a searchable PDF, why it would not open."""
+    from ..ocr import integrity
+    from ..ocr.sources import sha256_of
+
+    dest = store.get(key, tmp / "object")
+    try:
+        return sha256_of(dest), integrity.unreadable(dest) if pdf else None
+    finally:
+        dest.unlink(missing_ok=True)
+
+
+def check_object(store: ObjectStore, key: str, sha: str | None, size: int | None, *, deep: bool = False,
+                 tmp: Path | None = None, pdf: bool = False) -> tuple[str, str] | None:
+    """(problem kind, detail) for one object, or None if it is as recorded. `deep` downloads
+    it into `tmp` and hashes it instead of asking the store for its checksum, and checks that
+    a searchable PDF (`pdf`) opens in qpdf and poppler."""
+    damage: str | None = None
+    try:
+        info = store.info(key)
+        if size is not None and info.size != size:
+            return "size", f"{info.size} bytes in the store, {size} recorded"
+        if sha is None:
+            return None
+        stored: str | None
+        if deep:
+            stored, damage = _deep_check(store, key, tmp or Path("."), pdf=pdf)
+        else:
+            stored = info.sha256 or store.checksum(key)
+    except ObjectMissing:
+        return "missing", "not in the store"
+    except StorageError as exc:
+        return "unreadable", str(exc)
+    if stored is not None and stored != sha:
+        return "checksum", f"store has sha256 {stored[:12]}…, recorded {sha[:12]}…"
+    if damage:
+        return "damaged", f"as recorded, but it does not open: {damage}"
+    return None
+
+
+def original_problem(archive: Archive, sha256: str) -> str | None:
+    """Why the stored original of the document with this sha256 cannot be trusted (missing,
+    damaged, unreadable, not recorded), or None when the store holds it byte for byte."""
+    with archive.session() as session:
+        doc = repository.find_by_sha256(session, sha256)
+        if doc is None:
+            return "no document records it"
+        key, size = doc.original_key, doc.size_bytes
+    found = check_object(archive.store, key, sha256, size)
+    return f"{found[0]}: {found[1]}" if found else None
 
 
 def _safe(url: str) -> str:

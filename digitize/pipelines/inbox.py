@@ -38,7 +38,7 @@ from ..errors import (
     LockedError,
 )
 from ..ocr import sources, tesseract
-from .archive import Archive
+from .archive import Archive, original_problem
 from .ingest import IngestOptions, IngestResult, Progress, ingest
 
 log = logging.getLogger(__name__)
@@ -237,7 +237,7 @@ def _take(archive: Archive, folder: Path, files: list[Path], options: InboxOptio
         if result.fault is not None:
             summary.left_for_later(result.fault, len(files) - taken)
             break
-        _settle(folder, result, options, summary)
+        _settle(archive, folder, result, options, summary)
         if stop():
             log.info("stopping after %s as asked", result.file)
             break
@@ -266,7 +266,8 @@ def _writable(folder: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
-def _settle(folder: Path, result: IngestResult, options: InboxOptions, summary: InboxSummary) -> None:
+def _settle(archive: Archive, folder: Path, result: IngestResult, options: InboxOptions,
+            summary: InboxSummary) -> None:
     """Count the result and move its file; a file that vanished meanwhile is skipped."""
     path = Path(result.file)
     if not os.path.lexists(path):
@@ -275,7 +276,7 @@ def _settle(folder: Path, result: IngestResult, options: InboxOptions, summary: 
             return
     else:
         try:
-            _settle_file(folder, path, result, options)
+            _settle_file(archive, folder, path, result, options)
         except OSError as exc:
             log.error("%s: %s, but could not be moved out of the inbox (%s); the next run takes "
                       "it again (nothing is archived twice)", path, result.status, exc)
@@ -283,11 +284,13 @@ def _settle(folder: Path, result: IngestResult, options: InboxOptions, summary: 
     setattr(summary, result.status, getattr(summary, result.status) + 1)
 
 
-def _settle_file(folder: Path, path: Path, result: IngestResult, options: InboxOptions) -> None:
-    """After the archive commit: done/ (or delete); after a failure: failed/ + error.json."""
+def _settle_file(archive: Archive, folder: Path, path: Path, result: IngestResult,
+                 options: InboxOptions) -> None:
+    """After the archive commit: done/ (or delete, once the stored original checks out);
+    after a failure: failed/ + error.json."""
     rel = path.relative_to(folder)
     if result.status in ("ingested", "duplicate"):
-        if options.delete_done:
+        if options.delete_done and _original_checks_out(archive, path, result):
             path.unlink(missing_ok=True)
         else:
             _move(path, folder / DONE / rel)
@@ -326,6 +329,17 @@ def _split(name: str) -> tuple[str, str]:
     """(stem, extension); an 'extension' too long to be one is part of the stem."""
     suffix = Path(name).suffix
     return (name[: -len(suffix)], suffix) if suffix and len(suffix.encode()) <= 16 else (name, "")
+
+
+def _original_checks_out(archive: Archive, path: Path, result: IngestResult) -> bool:
+    """--delete-done deletes the last copy: only when the store holds the original intact."""
+    problem = original_problem(archive, result.sha256 or "")
+    if problem is None:
+        return True
+    log.warning("%s: kept in done/, not deleted: the archived original did not check out (%s)", path, problem)
+    result.warnings.append(f"kept in done/, not deleted: the archived original did not check out "
+                           f"({problem}); `digitize verify --repair --from DONE-FOLDER` can put it back")
+    return False
 
 
 def _move(src: Path, dest: Path) -> Path:

@@ -11,7 +11,6 @@ import json
 import logging
 import re
 import shutil
-import tempfile
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -45,8 +44,9 @@ from ..ocr.raster import RenderError
 from ..ocr.reread import RereadTask, reread_region
 from ..records import METADATA_FIELDS, FieldValue, Metadata, PageOcr, Word
 from ..storage import StorageError
-from .archive import Archive, current_actor
+from .archive import Archive, current_actor, original_problem
 from .executor import Pool
+from .leftovers import KEEP_MARK, work_folder
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +247,9 @@ def _advance_front(
 
 
 def _emit(result: IngestResult, progress: Progress) -> IngestResult:
+    log.info("%s %r: id=%s pages=%s %.1f s%s%s", result.status, result.file, result.id, result.pages,
+             result.seconds, f" sha256={result.sha256}" if result.sha256 else "",
+             f" error: {result.error}" if result.error else "")
     progress.file_done(result)
     return result
 
@@ -281,9 +284,10 @@ def _start(
         if duplicate := _find_duplicate(archive, sha):
             result.id, result.pages = duplicate
             if not options.replace:
+                _heal_original(archive, path, sha, kind, result)
                 result.status = "duplicate"
                 return _done(result, started)
-        work_dir = Path(tempfile.mkdtemp(prefix="digitize-", dir=settings.tmp_dir))
+        work_dir = work_folder(settings)
         source = sources.open_source(
             path, work_dir, sha256=sha, size=size, kind=kind, password=options.password,
             max_pages=settings.max_pages, max_megapixels=settings.max_megapixels,
@@ -320,6 +324,27 @@ def _finish_through(
                 in_flight.discard(item.result.sha256 or "")
             if item.result.sha256 == sha256:
                 return
+
+
+def _heal_original(archive: Archive, path: Path, sha256: str, kind: str, result: IngestResult) -> None:
+    """A scan archived already: if the stored original is missing or damaged, this identical
+    copy puts it back (and the result says so)."""
+    problem = original_problem(archive, sha256)
+    if problem is None:
+        return
+    if problem.startswith("unreadable"):  # the store cannot say: nothing to heal from here
+        result.warnings.append(f"could not check the archived original ({problem})")
+        return
+    with archive.session() as session:
+        doc = repository.find_by_sha256(session, sha256)
+        key = doc.original_key if doc else object_keys(sha256, kind)["original"]
+    try:
+        archive.store.put(key, path, sha256=sha256, content_type=_content_type(kind))
+    except StorageError as exc:
+        raise ArchiveError(f"{path}: the archived original is lost ({problem}) and could not be put back "
+                            f"({exc}); the file is untouched, run the same command again later") from exc
+    log.warning("%s: the archived original was lost (%s); restored from this identical file", path, problem)
+    result.warnings.append(f"the archived original was lost ({problem}); restored from this file")
 
 
 def _find_duplicate(archive: Archive, sha256: str) -> tuple[int, int] | None:
@@ -691,6 +716,7 @@ def _done(result: IngestResult, started: float) -> IngestResult:
 
 def _cleanup(work_dir: Path, options: IngestOptions) -> None:
     if options.keep_temp:
+        (work_dir / KEEP_MARK).touch()
         log.info("temporary files kept in %s", work_dir)
     else:
         shutil.rmtree(work_dir, ignore_errors=True)

@@ -13,6 +13,7 @@ from ..errors import ArchiveError
 from ..ocr.sources import sha256_of
 from ..storage import ObjectMissing, ObjectStore, StorageError, open_store
 from .archive import Archive
+from .leftovers import work_prefix
 from .verify import _expected
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def migrate(archive: Archive, target_url: str) -> MigrateReport:
     if target.url == source.url:
         raise ArchiveError(f"{target_url} is the store already in use")
     report = MigrateReport(target=target.url)
-    with (tempfile.TemporaryDirectory(prefix="digitize-migrate-", dir=archive.settings.tmp_dir) as tmp,
+    with (tempfile.TemporaryDirectory(prefix=work_prefix("migrate"), dir=archive.settings.tmp_dir) as tmp,
           archive.session() as session):
         for doc in repository.iter_documents(session):
             for key, sha, _ in _expected(doc):

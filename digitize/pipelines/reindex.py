@@ -48,6 +48,7 @@ from .ingest import (
     read_metadata,
     rereads_from_json,
 )
+from .leftovers import work_folder, work_prefix
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +224,7 @@ def _batch_in_worker(settings: Any, ids: list[int]) -> ReindexSummary:
 
 def _reextract_batch(archive: Archive, ids: list[int]) -> ReindexSummary:
     summary = ReindexSummary()
-    with tempfile.TemporaryDirectory(prefix="digitize-reindex-", dir=archive.settings.tmp_dir) as tmp:
+    with tempfile.TemporaryDirectory(prefix=work_prefix("reindex"), dir=archive.settings.tmp_dir) as tmp:
         for doc_id in ids:
             _reextract_one(archive, doc_id, Path(tmp), summary)
     return summary
@@ -262,13 +263,14 @@ def _reextract_one(archive: Archive, doc_id: int, tmp: Path, summary: ReindexSum
 
 
 def reocr(archive: Archive, where: Where, *, if_needed: bool = False, progress: Progress | None = None,
-          keep_temp: bool = False) -> Iterator[IngestResult]:
+          keep_temp: bool = False, password: str | None = None) -> Iterator[IngestResult]:
     """OCR the stored originals again, through the ingest pipeline (manual edits kept), with
     ingest's own decision page by page: a page with a real text layer keeps it, unread."""
-    tmp = Path(tempfile.mkdtemp(prefix="digitize-reocr-", dir=archive.settings.tmp_dir))
+    tmp = work_folder(archive.settings, "reocr")
     try:
         yield from ingest(archive, _originals(archive, where, if_needed, tmp),
-                          IngestOptions(ocr="auto", replace=True, keep_temp=keep_temp), progress)
+                          IngestOptions(ocr="auto", replace=True, keep_temp=keep_temp, password=password),
+                          progress)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -316,10 +318,11 @@ def _archived(archive: Archive, sha256: str) -> bool:
         return repository.find_by_sha256(session, sha256) is not None
 
 
-def import_into(archive: Archive, source: str, tmp: Path, progress: Progress | None = None
-                ) -> Iterator[IngestResult]:
+def import_into(archive: Archive, source: str, tmp: Path, progress: Progress | None = None,
+                password: str | None = None) -> Iterator[IngestResult]:
     """Ingest what `source` holds; fetched copies are removed as soon as each is archived."""
-    for result in ingest(archive, import_sources(archive, source, tmp), IngestOptions(), progress):
+    for result in ingest(archive, import_sources(archive, source, tmp), IngestOptions(password=password),
+                         progress):
         path = Path(result.file)
         if path.is_relative_to(tmp):
             path.unlink(missing_ok=True)
@@ -328,7 +331,7 @@ def import_into(archive: Archive, source: str, tmp: Path, progress: Progress | N
 
 @contextmanager
 def temporary_folder(settings: Any) -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="digitize-import-", dir=settings.tmp_dir))
+    path = work_folder(settings, "import")
     try:
         yield path
     finally:

@@ -2,37 +2,38 @@
 
 Walks the documents and the store: missing objects, size and checksum mismatches against the
 record (`deep`: every object downloaded and hashed, and each searchable PDF opened in qpdf
-and poppler), and orphans (objects no record points to, e.g. left by a crash between upload and
-commit). `repair` puts back what can be put back: an original from the file it was ingested
-from (if unchanged), a searchable PDF and OCR JSON by OCRing the original again.
+and poppler), orphans (objects no record points to, e.g. left by a crash between upload and
+commit), and unfinished writes left by a killed run. `repair` puts back what can be put back:
+an original from an identical file (where it was ingested from, the inbox's done/, or a folder
+named with --from), a searchable PDF and OCR JSON by OCRing the original again; it removes
+unfinished writes, and says why it left a problem alone.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..db import repository
 from ..db.models import Document
-from ..ocr import integrity
 from ..ocr.sources import sha256_of
-from ..storage import ObjectMissing, ObjectStore, StorageError
-from .archive import Archive
+from ..storage import ObjectStore, StorageError
+from .archive import Archive, check_object
 from .ingest import ARCHIVE_KEY, IngestOptions, ingest
+from .leftovers import remove_partial, stale_partials, work_prefix
 
 log = logging.getLogger(__name__)
-
 
 
 @dataclass(slots=True)
 class Problem:
     doc_id: int | None
     key: str
-    kind: str  # missing | size | checksum | damaged (deep: does not open) | orphan | unreadable
+    kind: str  # missing | size | checksum | damaged (deep: does not open) | orphan | unreadable | partial
     detail: str
     repaired: bool = False
 
@@ -62,48 +63,17 @@ def _expected(doc: Document) -> Iterator[tuple[str, str | None, int | None]]:
     yield doc.ocr_key, doc.ocr_sha256, None
 
 
-def _deep_check(store: ObjectStore, key: str, tmp: Path, *, pdf: bool) -> tuple[str, str | None]:
-    """Download the object: its sha256 and, for a searchable PDF, why it would not open."""
-    dest = store.get(key, tmp / "object")
-    try:
-        return sha256_of(dest), integrity.unreadable(dest) if pdf else None
-    finally:
-        dest.unlink(missing_ok=True)
-
-
-def check_object(store: ObjectStore, key: str, sha: str | None, size: int | None, *, deep: bool,
-                 tmp: Path, pdf: bool = False) -> tuple[str, str] | None:
-    """(problem kind, detail) for one object, or None if it is as recorded. `deep` downloads
-    and hashes it, and checks that a searchable PDF (`pdf`) opens in qpdf and poppler."""
-    try:
-        info = store.info(key)
-    except ObjectMissing:
-        return "missing", "not in the store"
-    except StorageError as exc:
-        return "unreadable", str(exc)
-    if size is not None and info.size != size:
-        return "size", f"{info.size} bytes in the store, {size} recorded"
-    if sha is None:
-        return None
-    damage: str | None = None
-    stored: str | None
-    if deep:
-        stored, damage = _deep_check(store, key, tmp, pdf=pdf)
-    else:
-        stored = info.sha256 or store.checksum(key)
-    if stored is not None and stored != sha:
-        return "checksum", f"store has sha256 {stored[:12]}…, recorded {sha[:12]}…"
-    if damage:
-        return "damaged", f"as recorded, but it does not open: {damage}"
-    return None
-
-
-def verify(archive: Archive, *, deep: bool = False, repair: bool = False) -> VerifyReport:
+def verify(archive: Archive, *, deep: bool = False, repair: bool = False,
+           copies_in: Sequence[Path] = (), password: str | None = None) -> VerifyReport:
+    """Check every recorded object; with `repair`, put back what can be put back (lost
+    originals from an identical file: where it was ingested from, the inbox's done/ beside
+    it, or anywhere under `copies_in`)."""
     report = VerifyReport()
     store = archive.store
+    copies = _Copies(copies_in)
     referenced: set[str] = set()
     to_reocr: set[int] = set()
-    with tempfile.TemporaryDirectory(prefix="digitize-verify-", dir=archive.settings.tmp_dir) as tmp_name:
+    with tempfile.TemporaryDirectory(prefix=work_prefix("verify"), dir=archive.settings.tmp_dir) as tmp_name:
         tmp = Path(tmp_name)
         with archive.session() as session:
             for doc in repository.iter_documents(session):
@@ -117,7 +87,7 @@ def verify(archive: Archive, *, deep: bool = False, repair: bool = False) -> Ver
                     problem = Problem(doc.id, key, *found)
                     report.problems.append(problem)
                     if repair and key == doc.original_key:
-                        problem.repaired = _restore_original(store, doc)
+                        _restore_original(store, doc, copies, problem)
                     elif repair:
                         to_reocr.add(doc.id)
         for info in store.iter():
@@ -125,25 +95,88 @@ def verify(archive: Archive, *, deep: bool = False, repair: bool = False) -> Ver
             if info.key not in referenced and ARCHIVE_KEY.match(info.key):
                 report.problems.append(Problem(None, info.key, "orphan",
                                                "no document records it (left by an interrupted run?)"))
+    _check_partials(store, report, repair=repair)
     if to_reocr:
-        _rebuild_outputs(archive, to_reocr, report)
+        _rebuild_outputs(archive, to_reocr, report, password)
     return report
 
 
-def _restore_original(store: ObjectStore, doc: Document) -> bool:
-    """Upload the original again from where it was ingested, if that file is unchanged."""
-    path = Path(doc.source_path or "")
-    if not path.is_file() or sha256_of(path) != doc.sha256:
-        log.warning("document %d: original lost from the store and %s is gone or changed", doc.id, path)
-        return False
-    store.put(doc.original_key, path, sha256=doc.sha256)
-    return True
+def _check_partials(store: ObjectStore, report: VerifyReport, *, repair: bool) -> None:
+    """Unfinished writes a killed run left in the store; `repair` removes them."""
+    for name in stale_partials(store):
+        problem = Problem(None, name, "partial", "an unfinished write left by a killed run")
+        report.problems.append(problem)
+        if repair:
+            remove_partial(store, name)
+            problem.repaired = True
 
 
-def _rebuild_outputs(archive: Archive, doc_ids: set[int], report: VerifyReport) -> None:
+class _Copies:
+    """Where an identical copy of a lost original may be: the file it was ingested from,
+    where an inbox moved it (`<inbox>/done/<same sub-path>`), and any file under the folders
+    given; only a file with the recorded sha256 is used."""
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = list(folders)
+        self._by_size: dict[int, list[Path]] | None = None
+        self._hashes: dict[Path, str | None] = {}
+
+    def find(self, doc: Document) -> Path | None:
+        for path in (*_inbox_places(doc.source_path), *self._same_size(doc.size_bytes)):
+            if self._sha256(path) == doc.sha256:
+                return path
+        return None
+
+    def _sha256(self, path: Path) -> str | None:
+        if path not in self._hashes:
+            try:
+                self._hashes[path] = sha256_of(path) if path.is_file() else None
+            except OSError:
+                self._hashes[path] = None
+        return self._hashes[path]
+
+    def _same_size(self, size: int) -> list[Path]:
+        if self._by_size is None:  # listed once, and only when an original is lost
+            self._by_size = {}
+            for folder in self.folders:
+                for path in sorted(folder.rglob("*")):
+                    try:
+                        if path.is_file() and not path.is_symlink():
+                            self._by_size.setdefault(path.stat().st_size, []).append(path)
+                    except OSError:
+                        continue
+        return self._by_size.get(size, [])
+
+
+def _inbox_places(source_path: str | None) -> list[Path]:
+    if not source_path:
+        return []
+    path = Path(source_path)
+    return [path, *(parent / "done" / path.relative_to(parent) for parent in path.parents)]
+
+
+def _restore_original(store: ObjectStore, doc: Document, copies: _Copies, problem: Problem) -> None:
+    """Upload the original again from an identical file, if one can be found."""
+    path = copies.find(doc)
+    if path is None:
+        log.warning("document %d: original lost from the store and no copy found", doc.id)
+        where = "--from folders, " if copies.folders else ""
+        problem.detail += (f"; not repaired: no file with its sha256 in {where}{doc.source_path} or done/ "
+                           "beside it; name a folder that holds a copy with --from DIR")
+        return
+    try:
+        store.put(doc.original_key, path, sha256=doc.sha256)
+    except StorageError as exc:
+        problem.detail += f"; not repaired: {exc}"
+        return
+    problem.repaired = True
+    problem.detail += f"; restored from {path}"
+
+
+def _rebuild_outputs(archive: Archive, doc_ids: set[int], report: VerifyReport, password: str | None) -> None:
     """OCR the original again to remake a lost or damaged searchable PDF / OCR JSON."""
-    originals = []
-    with tempfile.TemporaryDirectory(prefix="digitize-repair-", dir=archive.settings.tmp_dir) as tmp:
+    originals: dict[str, str] = {}  # fetched copy -> its key, to name it in messages
+    with tempfile.TemporaryDirectory(prefix=work_prefix("repair"), dir=archive.settings.tmp_dir) as tmp:
         with archive.session() as session:
             for doc_id in sorted(doc_ids):
                 doc = repository.get_document(session, doc_id)
@@ -151,13 +184,27 @@ def _rebuild_outputs(archive: Archive, doc_ids: set[int], report: VerifyReport) 
                                       for p in report.problems):
                     continue
                 try:
-                    originals.append(archive.store.get(doc.original_key, Path(tmp) / f"{doc_id}-original"))
+                    path = archive.store.get(doc.original_key, Path(tmp) / f"{doc_id}-original")
                 except StorageError as exc:
                     log.warning("document %d: cannot fetch the original to repair (%s)", doc_id, exc)
-        options = IngestOptions(ocr="auto", replace=True)
-        for result in ingest(archive, originals, options):
-            if result.status == "reindexed" and result.id is not None:
+                    _not_repaired(report, doc_id, f"cannot fetch the original ({exc})")
+                    continue
+                originals[str(path)] = doc.original_key
+        options = IngestOptions(ocr="auto", replace=True, password=password)
+        for result in ingest(archive, [Path(p) for p in originals], options):
+            if result.id is None:
+                continue
+            if result.status == "reindexed":
                 for problem in report.problems:
                     if problem.doc_id == result.id and problem.kind != "orphan":
                         problem.repaired = True
+            else:  # e.g. an encrypted original and no password: say so
+                key = originals.get(result.file, result.file)
+                _not_repaired(report, result.id, (result.error or result.status).replace(
+                    result.file, f"the original {key}"))
 
+
+def _not_repaired(report: VerifyReport, doc_id: int, reason: str) -> None:
+    for problem in report.problems:
+        if problem.doc_id == doc_id and not problem.repaired and problem.kind != "orphan":
+            problem.detail += f"; not repaired: {reason}"

@@ -6,12 +6,14 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from . import ChecksumMismatch, ObjectInfo, ObjectMissing, check_key
 
 _CHUNK = 1 << 20
+_PART = ".part"  # what an unfinished write's temporary name ends with
 
 
 def sha256_file(path: Path) -> str:
@@ -102,10 +104,31 @@ class LocalStore:
         if not self.root.is_dir():
             return
         for p in sorted(self.root.rglob("*")):
-            if p.is_file() and not p.name.startswith("."):
+            if p.is_file() and not p.name.startswith(".") and not p.name.endswith(_PART):
                 key = p.relative_to(self.root).as_posix()
                 if key.startswith(prefix):
                     yield ObjectInfo(key, p.stat().st_size, None)
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def partials(self, *, older_than: float) -> Iterator[str]:
+        """Unfinished writes (`*.part`, any temporary name) unchanged for `older_than` seconds,
+        as paths relative to the root: what a killed run leaves behind."""
+        if not self.root.is_dir():
+            return
+        now = time.time()
+        for dirpath, _dirs, files in os.walk(self.root):
+            for name in sorted(files):
+                path = Path(dirpath) / name
+                try:
+                    if name.endswith(_PART) and now - path.lstat().st_mtime >= older_than:
+                        yield path.relative_to(self.root).as_posix()
+                except FileNotFoundError:  # finished (renamed) meanwhile
+                    continue
+
+    def remove_partial(self, name: str) -> None:
+        path = (self.root / name).resolve()
+        if not name.endswith(_PART) or not path.is_relative_to(self.root):
+            raise ValueError(f"not an unfinished write in the store: {name!r}")
+        path.unlink(missing_ok=True)
