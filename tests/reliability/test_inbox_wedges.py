@@ -61,7 +61,7 @@ def test_a_fifo_in_the_inbox_is_refused_not_opened(home, inbox, page_pdf, run):
 
 def test_a_long_failing_name_gets_its_error_note(run, inbox, page_pdf):
     bad = inbox / _name(245)
-    bad.write_bytes(b"%PDF-1.4 broken")
+    bad.write_bytes(b"%PDF-1.4 broken\nstartxref\n0\n%%EOF\n")  # whole, but damaged
     _age(bad)
     result = run("inbox", inbox, "--json")
     assert result.exit_code == ExitCode.FILES_FAILED, result.output
@@ -104,7 +104,7 @@ class _DeleteOther(Progress):
 def test_a_file_deleted_after_the_listing_is_skipped(home, inbox, page_pdf):
     _age(page_pdf("a.pdf").rename(inbox / "a.pdf"))
     victim = inbox / "b.pdf"
-    victim.write_bytes(b"%PDF-1.4 whatever")
+    victim.write_bytes(b"%PDF-1.4 whatever\nstartxref\n0\n%%EOF\n")
     _age(victim)
     archive = Archive(load_settings({"home": home, "jobs": 1}))
     try:
