@@ -11,12 +11,15 @@ import os
 import pty
 import re
 import select
+import shutil
 import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -135,10 +138,19 @@ def test_each_file_is_committed_before_the_next_is_read(home, page_pdf):
                       for what in ("page", "page", "result")]
 
 
-def _ingest_in_background(home: Path, tmpdir: Path, jobs: int, files: list[Path]) -> subprocess.Popen[str]:
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A TMPDIR of its own, with a short path: multiprocessing's forkserver puts its socket
+    there, and a socket's path has at most 107 bytes."""
+    path = Path(tempfile.mkdtemp(prefix="dz-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _ingest_in_background(home: Path, short_tmp: Path, jobs: int, files: list[Path]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         _digitize(home, "ingest", "--jobs", jobs, "--json", *files), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=_env(TMPDIR=str(tmpdir)),
+        stderr=subprocess.PIPE, text=True, env=_env(TMPDIR=str(short_tmp)),
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # even if ours is ignored
     )
 
@@ -153,35 +165,31 @@ def _interrupt(proc: subprocess.Popen[str]) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_ctrl_c_keeps_finished_documents_and_no_work_folder(run, home, page_pdf, tmp_path, jobs):
+def test_ctrl_c_keeps_finished_documents_and_no_work_folder(run, home, page_pdf, short_tmp, jobs):
     files = [page_pdf("a.pdf"), page_pdf("b.pdf", pages=4), page_pdf("c.pdf", pages=4)]
-    tmpdir = tmp_path / "tmpdir"
-    tmpdir.mkdir()
-    proc = _ingest_in_background(home, tmpdir, jobs, files)
+    proc = _ingest_in_background(home, short_tmp, jobs, files)
     assert proc.stdout is not None
     line = proc.stdout.readline()  # printed once the document is committed
-    in_work = list(tmpdir.glob("digitize-*"))
+    in_work = list(short_tmp.glob("digitize-*"))
     out, err = _interrupt(proc)
     assert proc.returncode == 130, (line, out, err)
     first = json.loads(line)
-    assert first["status"] == "ingested" and first["file"] == str(files[0]), first
+    assert first["status"] == "ingested" and first["file"] == str(files[0]), (first, err)
     # committed as soon as it was read: not held back until the files after it were read too
     assert len(in_work) <= jobs, in_work
     assert "interrupted" in err
     record = json.loads(run("show", first["id"], "--json").stdout)
     assert record["source_name"] == "a.pdf"
-    assert list(tmpdir.glob("digitize-*")) == []
+    assert list(short_tmp.glob("digitize-*")) == []
 
 
-def test_ctrl_c_while_a_file_is_read_leaves_no_copy_of_it(run, home, page_pdf, tmp_path):
-    tmpdir = tmp_path / "tmpdir"
-    tmpdir.mkdir()
-    proc = _ingest_in_background(home, tmpdir, 1, [page_pdf("a.pdf", pages=6)])
+def test_ctrl_c_while_a_file_is_read_leaves_no_copy_of_it(run, home, page_pdf, short_tmp):
+    proc = _ingest_in_background(home, short_tmp, 1, [page_pdf("a.pdf", pages=6)])
     deadline = time.monotonic() + 60
-    while not list(tmpdir.glob("digitize-*")) and proc.poll() is None and time.monotonic() < deadline:
+    while not list(short_tmp.glob("digitize-*")) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     time.sleep(0.3)  # inside the OCR of its pages
     out, err = _interrupt(proc)
     assert proc.returncode == 130, (out, err)
-    assert list(tmpdir.glob("digitize-*")) == []
+    assert list(short_tmp.glob("digitize-*")) == []
     assert json.loads(run("stats", "--json").stdout)["documents"] == 0
