@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
@@ -59,7 +58,7 @@ class DigitizeGroup(click.Group):
 
 
 def _fail(message: str, code: ExitCode) -> NoReturn:
-    click.echo(f"digitize: error: {message}", err=True)
+    click.echo(f"digitize: error: {render.clean(message)}", err=True)
     sys.exit(int(code))
 
 
@@ -77,8 +76,7 @@ def cli(ctx: click.Context, home: Path | None, db_url: str | None, storage_url: 
         config_file: Path | None, verbose: int, quiet: bool) -> None:
     """Turn scanned Vietnamese administrative documents into a searchable archive."""
     level = logging.WARNING - 10 * verbose if not quiet else logging.ERROR
-    logging.basicConfig(level=max(level, logging.DEBUG), stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=max(level, logging.DEBUG), handlers=[render.TerminalLogHandler()])
     overrides = {"home": home, "db_url": db_url, "storage_url": storage_url}
     ctx.obj = Context(overrides, config_file, verbose, quiet)
     if ctx.invoked_subcommand and "--help" not in sys.argv[1:]:
@@ -240,7 +238,7 @@ def show(obj: Context, doc_id: int, as_json: bool) -> None:
 
     record = records.document_record(obj.archive, doc_id, with_url=True)
     if as_json:
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        click.echo(render.json_text(record, indent=2))
     else:
         render.show_document(record)
 
@@ -257,7 +255,7 @@ def get(obj: Context, doc_id: int, output: Path, original: bool) -> None:
 
     written = records.fetch_file(obj.archive, doc_id, output, original=original)
     if not obj.quiet:
-        click.echo(str(written))
+        click.echo(render.clean(written))
 
 
 @cli.command()
@@ -276,7 +274,7 @@ def export(obj: Context, fmt: str, with_text: bool, output: Path | None) -> None
     with click.open_file(str(output) if output else "-", "w", encoding=encoding, atomic=bool(output)) as out:
         if fmt == "jsonl":
             for record in records.iter_records(obj.archive, with_text=with_text):
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(render.json_text(record) + "\n")
         else:
             records.write_csv(obj.archive, out)
 
@@ -304,7 +302,7 @@ def search(obj: Context, query: str, doc_type: str | None, issuer: str | None, d
     )
     if as_json:
         for hit in hits:
-            click.echo(json.dumps(hit, ensure_ascii=False))
+            click.echo(render.json_text(hit))
     else:
         render.search_results(hits, query)
 
@@ -356,7 +354,7 @@ def stats(obj: Context, as_json: bool) -> None:
     with obj.archive.session() as session:
         counts = repository.stats(session)
     if as_json:
-        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        click.echo(render.json_text(counts, indent=2))
     else:
         render.stats(counts)
 
@@ -401,7 +399,7 @@ def reindex(obj: Context, if_needed: bool, reocr: bool, where_items: tuple[str, 
         summary = pipeline.reextract(obj.archive, where, if_needed=if_needed, restart=restart,
                                      jobs=settings.effective_jobs, on_progress=progress.advance)
     if as_json:
-        click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+        click.echo(render.json_text(summary.to_json()))
     elif not obj.quiet or summary.failed:
         render.reindex_summary(summary)
     sys.exit(int(ExitCode.FILES_FAILED if summary.failed else ExitCode.OK))
@@ -450,7 +448,7 @@ def verify(obj: Context, deep: bool, repair: bool, copies_in: tuple[Path, ...], 
     report = run_verify(obj.archive, deep=deep, repair=repair, copies_in=copies_in,
                         password=_password(settings, password) if repair else None)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+        click.echo(render.json_text(report.to_json()))
     else:
         render.verify_report(report)
     if report.unresolved:
@@ -474,7 +472,7 @@ def storage_migrate(obj: Context, target: str, no_switch: bool) -> None:
     report = migrate(obj.archive, target)
     click.echo(f"copied {report.copied}, already there {report.already}, failed {len(report.failed)}")
     for failure in report.failed:
-        click.echo(f"failed     {failure}", err=True)
+        click.echo(f"failed     {render.clean(failure)}", err=True)
     if report.failed:
         click.echo("not switching: run the same command again to finish", err=True)
         sys.exit(int(ExitCode.STORAGE_ERROR))

@@ -182,7 +182,11 @@ def rereads_from_json(rows: list[dict[str, Any]]) -> list[Reread]:
 def ingest(
     archive: Archive, paths: Iterable[Path], options: IngestOptions, progress: Progress | None = None,
 ) -> Iterator[IngestResult]:
-    """Ingest every file; yield one result per file, in order."""
+    """Ingest every file; yield one result per file, in order.
+
+    Each file is committed as soon as its work is done and the files before it are in:
+    never held back until later files are read (Ctrl-C then loses only files in flight).
+    """
     progress = progress or Progress()
     settings = archive.settings
     jobs = settings.effective_jobs
@@ -197,9 +201,8 @@ def ingest(
                     yield done
             item = _start(archive, path, options, executor, in_flight, pending, progress)
             pending.append(item)
-            while pending and isinstance(front := pending[0], IngestResult):
-                pending.popleft()
-                yield _emit(front, progress)
+            while pending and _front_ready(pending[0], progress):
+                yield _finish_front(archive, pending, in_flight, options, progress)
         while pending:
             yield _finish_front(archive, pending, in_flight, options, progress)
     except (KeyboardInterrupt, GeneratorExit):  # Ctrl-C, or the caller wants no more results
@@ -212,8 +215,24 @@ def ingest(
                     fut.cancel()
                 for _, look in item.second_look:
                     look.cancel()
+        executor.shutdown(interrupted=interrupted)  # first: no worker writes into a folder removed
+        for item in pending:
+            if isinstance(item, _Job):
                 _cleanup(item.work_dir, options)
-        executor.shutdown(interrupted=interrupted)
+
+
+def _front_ready(item: _Job | IngestResult, progress: Progress) -> bool:
+    """Whether the first file in line can be finished without waiting: its pages and second
+    looks are done (a second look, or its follow-up, is sent here once the pages are in)."""
+    if isinstance(item, IngestResult):
+        return True
+    if any(not f.done() for f in item.futures.values()):
+        return False
+    _read_first(item, progress)
+    while all(f.done() for _, f in item.second_look):
+        if not _follow_up(item):
+            return True
+    return False
 
 
 def _queued_pages(pending: deque[_Job | IngestResult]) -> int:
@@ -306,6 +325,10 @@ def _start(
     except Exception as exc:  # one bad file must not stop the batch
         log.exception("unexpected error on %s", path)
         result.error = f"{path}: internal error ({type(exc).__name__}: {exc}); please report it"
+    except BaseException:  # Ctrl-C while the file was being opened or read: no copy left behind
+        if work_dir is not None:
+            _cleanup(work_dir, options)
+        raise
     if work_dir is not None:
         _cleanup(work_dir, options)
     return _done(result, started)
