@@ -147,8 +147,12 @@ def check_object(store: ObjectStore, key: str, sha: str | None, size: int | None
         if sha is None:
             return None
         stored: str | None
-        if deep:
-            stored, damage = _deep_check(store, key, tmp or Path("."), pdf=pdf)
+        if deep and tmp is None:
+            with tempfile.TemporaryDirectory(prefix="digitize-check-") as scratch:
+                stored, damage = _deep_check(store, key, Path(scratch), pdf=pdf)
+        elif deep:
+            assert tmp is not None
+            stored, damage = _deep_check(store, key, tmp, pdf=pdf)
         else:
             stored = info.sha256 or store.checksum(key)
     except ObjectMissing:
@@ -162,15 +166,24 @@ def check_object(store: ObjectStore, key: str, sha: str | None, size: int | None
     return None
 
 
-def original_problem(archive: Archive, sha256: str) -> str | None:
-    """Why the stored original of the document with this sha256 cannot be trusted (missing,
-    damaged, unreadable, not recorded), or None when the store holds it byte for byte."""
+def stored_original(archive: Archive, sha256: str) -> tuple[str, tuple[str, str] | None] | None:
+    """The key of the original recorded for this sha256 and what is wrong with the stored
+    object (problem kind, detail), or None when no document records it."""
     with archive.session() as session:
         doc = repository.find_by_sha256(session, sha256)
         if doc is None:
-            return "no document records it"
+            return None
         key, size = doc.original_key, doc.size_bytes
-    found = check_object(archive.store, key, sha256, size)
+    return key, check_object(archive.store, key, sha256, size)
+
+
+def original_problem(archive: Archive, sha256: str) -> str | None:
+    """Why the stored original of the document with this sha256 cannot be trusted (missing,
+    damaged, unreadable, not recorded), or None when the store holds it byte for byte."""
+    stored = stored_original(archive, sha256)
+    if stored is None:
+        return "no document records it"
+    found = stored[1]
     return f"{found[0]}: {found[1]}" if found else None
 
 

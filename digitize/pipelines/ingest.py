@@ -44,7 +44,7 @@ from ..ocr.raster import RenderError
 from ..ocr.reread import RereadTask, reread_region
 from ..records import METADATA_FIELDS, FieldValue, Metadata, PageOcr, Word
 from ..storage import StorageError
-from .archive import Archive, current_actor, original_problem
+from .archive import Archive, current_actor, stored_original
 from .executor import Pool
 from .leftovers import KEEP_MARK, work_folder
 
@@ -352,15 +352,14 @@ def _finish_through(
 def _heal_original(archive: Archive, path: Path, sha256: str, kind: str, result: IngestResult) -> None:
     """A scan archived already: if the stored original is missing or damaged, this identical
     copy puts it back (and the result says so)."""
-    problem = original_problem(archive, sha256)
-    if problem is None:
+    stored = stored_original(archive, sha256)
+    if stored is None or stored[1] is None:
         return
-    if problem.startswith("unreadable"):  # the store cannot say: nothing to heal from here
+    key, (what, detail) = stored[0], stored[1]
+    problem = f"{what}: {detail}"
+    if what == "unreadable":  # the store cannot say: nothing to heal from here
         result.warnings.append(f"could not check the archived original ({problem})")
         return
-    with archive.session() as session:
-        doc = repository.find_by_sha256(session, sha256)
-        key = doc.original_key if doc else object_keys(sha256, kind)["original"]
     try:
         archive.store.put(key, path, sha256=sha256, content_type=_content_type(kind))
     except StorageError as exc:
