@@ -56,6 +56,15 @@ class ConfigError(DigitizeError):
     exit_code = ExitCode.CONFIG_ERROR
 
 
+class UsageError(DigitizeError):
+    """The command line asks for something that cannot be: an unknown field, a bad filter.
+
+    Exits 2, as click's own usage errors do; a bad digitize.toml stays a ConfigError (10).
+    """
+
+    exit_code = ExitCode.USAGE
+
+
 class ArchiveError(DigitizeError):
     """The archive (store or database) failed; the original is kept for a retry."""
 
