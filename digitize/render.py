@@ -17,6 +17,7 @@ from rich.markup import escape as esc
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .errors import UsageError
 from .pipelines.ingest import IngestResult
 from .pipelines.ingest import Progress as ProgressHooks
 
@@ -320,21 +321,38 @@ def review_session(archive: Any, items: list[Any], review: Any) -> None:
             if region != shown_region:
                 console.print(f"[dim]{safe(region, multiline=True)}[/]")
                 shown_region = region
-            # the value is shown cleaned, but Enter keeps the value itself
-            shown = f" [{clean(value)}]" if value else ""
-            answer = click.prompt(f"{name} [{conf:.2f}]{shown}", default="", show_default=False)
-            answer = (answer or value or "").strip()
+            answer = _review_field(console, archive, item.doc_id, review, name, value, conf)
             if answer == "q":
                 console.print(f"{changed} field(s) saved")
                 return
             if answer == "s":
                 break
-            if not answer and value is None:
-                continue  # nothing read and nothing typed: leave it for later
-            new = None if answer == "-" or not answer else answer
-            review.set_field(archive, item.doc_id, name, new)
-            changed += 1
+            changed += answer == "saved"
     console.print(f"{changed} field(s) saved")
+
+
+def _review_field(console: Console, archive: Any, doc_id: int, review: Any, name: str,
+                  value: str | None, conf: float) -> str:
+    """Prompt for one field until the answer can be stored: "saved", "kept", "s" or "q".
+
+    A value the archive refuses (a date that does not exist) is said in one line and
+    asked again, rather than ending the session.
+    """
+    # the value is shown cleaned, but Enter keeps the value itself
+    shown = f" [{clean(value)}]" if value else ""
+    while True:
+        answer = click.prompt(f"{name} [{conf:.2f}]{shown}", default="", show_default=False)
+        answer = (answer or value or "").strip()
+        if answer in ("q", "s"):
+            return answer
+        if not answer and value is None:
+            return "kept"  # nothing read and nothing typed: leave it for later
+        try:
+            review.set_field(archive, doc_id, name, None if answer == "-" or not answer else answer)
+        except UsageError as exc:
+            console.print(f"[red]{safe(str(exc))}[/]")
+            continue
+        return "saved"
 
 
 def verify_report(report: Any) -> None:

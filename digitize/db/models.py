@@ -70,6 +70,11 @@ class Document(Base):
     urgency: Mapped[str | None] = mapped_column(String(32))
     signed_at: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(16))
+    # filter keys: the field folded (lower case, tone marks removed, đ -> d), written with
+    # the search index, so that --type "quyet dinh" and --number 15/QD-UBND find them
+    doc_type_folded: Mapped[str | None] = mapped_column(String(64), index=True)
+    number_folded: Mapped[str | None] = mapped_column(String(32), index=True)
+    number_symbol_folded: Mapped[str | None] = mapped_column(String(128), index=True)
     # per field: {"confidence": 0..1, "source": "ocr|text-layer|signature-stamp|filename|manual"}
     field_meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)

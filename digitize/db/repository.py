@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,19 +134,36 @@ def expected_fields(doc: Document) -> list[str]:
 
 
 def set_field(session: Session, doc: Document, name: str, value: str | None, *, actor: str,
-              review_threshold: float) -> bool:
-    """A clerk's correction: wins over later re-extraction; recorded in the events table."""
+              review_threshold: float, derived: Mapping[str, str | None] | None = None) -> bool:
+    """A clerk's correction: wins over later re-extraction; recorded in the events table.
+
+    `derived` holds the fields that follow from this one (number and symbol from
+    number_symbol): they take the clerk's side too, and the one event lists them.
+    """
     if name not in METADATA_FIELDS:
         raise KeyError(name)
     old = getattr(doc, name)
     meta = dict(doc.field_meta or {})
-    meta[name] = {"confidence": 1.0, "source": MANUAL}
+    followed = {}
+    for field_name, field_value in {name: value, **(derived or {})}.items():
+        if field_name not in METADATA_FIELDS:
+            raise KeyError(field_name)
+        if field_name != name and getattr(doc, field_name) != field_value:
+            followed[field_name] = [getattr(doc, field_name), field_value]
+        meta[field_name] = {"confidence": 1.0, "source": MANUAL}
+        setattr(doc, field_name, field_value)
     doc.field_meta = meta
-    setattr(doc, name, value)
     doc.needs_review = bool(fields_needing_review(doc, review_threshold))
     session.add(Event(document_id=doc.id, actor=actor, action="edit", field=name,
-                      old_value=old, new_value=value))
-    return old != value
+                      old_value=old, new_value=value, detail={"derived": followed} if followed else None))
+    return old != value or bool(followed)
+
+
+def manual_values(doc: Document) -> dict[str, str | None]:
+    """The fields a clerk set on this document, with their values."""
+    meta = doc.field_meta or {}
+    return {name: getattr(doc, name) for name in METADATA_FIELDS
+            if (meta.get(name) or {}).get("source") == MANUAL}
 
 
 def iter_documents(session: Session, *, with_pages: bool = False, batch: int = 500) -> Iterator[Document]:
@@ -168,11 +185,18 @@ def events_for(session: Session, doc_id: int) -> Sequence[Event]:
 
 # --- full-text search -------------------------------------------------------------------
 
-def index_document(session: Session, doc_id: int, *, issuer: str, meta: str, body: str) -> None:
+# The fields whose filters compare folded keys (documents.<name>_folded), as the
+# full-text index compares folded words.
+FOLDED_FIELDS: tuple[str, ...] = ("doc_type", "number", "number_symbol")
+
+
+def index_document(session: Session, doc_id: int, *, issuer: str, meta: str, body: str,
+                   folded: Mapping[str, str | None] | None = None) -> None:
     """(Re)write the document's row in the full-text index; all strings already folded.
 
     `meta` (number, type, abstract, agency, signer, place) weighs more in the ranking;
-    `body` holds everything, page text included.
+    `body` holds everything, page text included. `folded` gives the filter keys of
+    FOLDED_FIELDS, kept on the document row where the filters compare them.
     """
     row = {"id": doc_id, "issuer": issuer, "meta": meta, "body": body}
     if session.get_bind().dialect.name == "sqlite":
@@ -184,15 +208,21 @@ def index_document(session: Session, doc_id: int, *, issuer: str, meta: str, bod
             text("INSERT INTO search_index (document_id, issuer, meta, body) "
                  "VALUES (:id, :issuer, :meta, :body) ON CONFLICT (document_id) DO UPDATE "
                  "SET issuer = EXCLUDED.issuer, meta = EXCLUDED.meta, body = EXCLUDED.body"), row)
+    doc = session.get(Document, doc_id)
+    if doc is not None:
+        for name in FOLDED_FIELDS:
+            setattr(doc, f"{name}_folded", (folded or {}).get(name))
 
 
 @dataclass(slots=True)
 class SearchFilters:
-    doc_type: str | None = None
+    """What the filters ask for; every text filter is already folded by the caller."""
+
+    doc_type_folded: str | None = None
     issuer_folded: str | None = None
     date_from: str | None = None
     date_to: str | None = None
-    number: str | None = None
+    number_folded: str | None = None
     limit: int = 20
 
 
@@ -278,10 +308,11 @@ def _postgres_match(terms: list[list[str]], issuer_words: list[str]) -> tuple[An
 
 
 def _filtered(stmt: Any, f: SearchFilters) -> Any:
-    if f.doc_type:
-        stmt = stmt.where(func.lower(Document.doc_type) == f.doc_type.lower())
-    if f.number:
-        stmt = stmt.where((Document.number == f.number) | (Document.number_symbol == f.number))
+    if f.doc_type_folded:
+        stmt = stmt.where(Document.doc_type_folded == f.doc_type_folded)
+    if f.number_folded:
+        stmt = stmt.where((Document.number_folded == f.number_folded)
+                          | (Document.number_symbol_folded == f.number_folded))
     if f.date_from:
         stmt = stmt.where(Document.issued_date >= f.date_from)
     if f.date_to:

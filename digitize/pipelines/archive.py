@@ -21,6 +21,8 @@ from ..config import Settings
 from ..db import repository
 from ..db.models import Document
 from ..errors import ArchiveError, ConfigError, DatabaseError
+from ..metadata.text import fold
+from ..records import Metadata
 from ..storage import ObjectMissing, ObjectStore, StorageError, open_store
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,19 @@ def current_actor() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def filter_key(value: str | None) -> str | None:
+    """What a text filter compares: the value folded (case, tone marks, đ -> d) with its
+    spaces collapsed; the same on both sides, the stored field and what the clerk typed."""
+    if value is None:
+        return None
+    return " ".join(fold(value).split()) or None
+
+
+def filter_keys(metadata: Metadata) -> dict[str, str | None]:
+    """The folded filter keys of a document's current metadata (repository.FOLDED_FIELDS)."""
+    return {name: filter_key(metadata.value(name)) for name in repository.FOLDED_FIELDS}
 
 
 class Archive:

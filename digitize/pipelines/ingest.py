@@ -35,6 +35,7 @@ from ..metadata import (
     second_opinion,
     splice_words,
 )
+from ..metadata.derived import follow_manual
 from ..metadata.text import fold
 from ..ocr import integrity, second_reader, sources, textlayer
 from ..ocr import pdf as searchable
@@ -44,7 +45,7 @@ from ..ocr.raster import RenderError
 from ..ocr.reread import RereadTask, reread_region
 from ..records import METADATA_FIELDS, FieldValue, Metadata, PageOcr, Word
 from ..storage import StorageError
-from .archive import Archive, current_actor, stored_original
+from .archive import Archive, current_actor, filter_keys, stored_original
 from .executor import Pool
 from .leftovers import KEEP_MARK, work_folder
 
@@ -656,6 +657,7 @@ def _archive(
             doc = repository.get_document(session, result.id, with_pages=True)
             if doc is None:
                 raise DigitizeError(f"{job.path}: document {result.id} vanished while it was re-read")
+            metadata = follow_manual(metadata, repository.manual_values(doc))
             repository.replace_ocr(session, doc, pages, metadata, pdf_sha256=pdf_sha, ocr_sha256=ocr_sha,
                                    ocr_lang=settings.lang,
                                    pipeline_version=PIPELINE_VERSION, actor=current_actor(),
@@ -720,11 +722,13 @@ _SEARCH_FIELDS = ("number_symbol", "doc_type", "abstract", "issuer", "parent_iss
 
 def index_for_search(session: Any, doc_id: int, metadata: Metadata, pages: list[PageOcr]) -> None:
     """The full-text index holds folded text: the metadata apart (it ranks higher), and
-    everything (metadata and every page's text) together."""
+    everything (metadata and every page's text) together; the filter keys (type, number)
+    folded the same way."""
     meta = fold(" ".join(metadata.value(k) or "" for k in _SEARCH_FIELDS))
     body = meta + "\n" + fold("\n".join(p.text for p in pages))
     issuer = fold(" ".join(metadata.value(k) or "" for k in ("issuer", "parent_issuer")))
-    repository.index_document(session, doc_id, issuer=issuer, meta=meta, body=body)
+    repository.index_document(session, doc_id, issuer=issuer, meta=meta, body=body,
+                              folded=filter_keys(metadata))
 
 
 def _content_type(kind: str) -> str:

@@ -14,7 +14,7 @@ from ..errors import ArchiveError, NotFound
 from ..metadata.text import fold
 from ..records import METADATA_FIELDS
 from ..storage import StorageError
-from .archive import Archive
+from .archive import Archive, filter_key
 
 
 def _load(session: Any, doc_id: int, *, with_pages: bool = False) -> Document:
@@ -137,8 +137,8 @@ def search(
 ) -> list[dict[str, Any]]:
     folded = fold(query)
     filters = repository.SearchFilters(
-        doc_type=doc_type, issuer_folded=fold(issuer) if issuer else None, date_from=date_from,
-        date_to=date_to, number=number, limit=limit,
+        doc_type_folded=filter_key(doc_type), issuer_folded=fold(issuer) if issuer else None,
+        date_from=date_from, date_to=date_to, number_folded=filter_key(number), limit=limit,
     )
     terms = repository.parse_query(folded)
     hits = []

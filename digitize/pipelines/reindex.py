@@ -29,9 +29,10 @@ from sqlalchemy import select
 from ..db import repository
 from ..db.models import Document, Event
 from ..errors import ConfigError, DigitizeError
+from ..metadata.derived import follow_manual
 from ..records import PageOcr
 from ..storage import StorageError, open_store
-from .archive import Archive, current_actor
+from .archive import Archive, current_actor, filter_key
 from .executor import make_executor
 from .ingest import (
     ARCHIVE_KEY,
@@ -86,7 +87,7 @@ class Where:
 
     def apply(self, stmt: Any) -> Any:
         if self.doc_type:
-            stmt = stmt.where(Document.doc_type == self.doc_type)
+            stmt = stmt.where(Document.doc_type_folded == filter_key(self.doc_type))
         if self.year:
             stmt = stmt.where(Document.issued_date.like(f"{self.year}-%"))
         if self.id_from is not None:
@@ -246,7 +247,8 @@ def _reextract_one(archive: Archive, doc_id: int, tmp: Path, summary: ReindexSum
             if doc is None:
                 return
             pages, rereads = load_ocr(archive, doc.ocr_key, tmp)
-            metadata = read_metadata(pages, rereads, doc.source_name)
+            metadata = follow_manual(read_metadata(pages, rereads, doc.source_name),
+                                     repository.manual_values(doc))
             changed = repository.apply_metadata(doc, metadata, review_threshold=settings.review_threshold)
             doc.pipeline_version = PIPELINE_VERSION
             index_for_search(session, doc.id, metadata_of(doc), pages)

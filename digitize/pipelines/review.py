@@ -12,8 +12,10 @@ from sqlalchemy import select
 
 from ..db import repository
 from ..db.models import Document
-from ..errors import ConfigError, NotFound
+from ..errors import ConfigError, NotFound, UsageError
+from ..metadata.derived import derive
 from ..metadata.text import nfc
+from ..metadata.typed import TypedValueError, typed_value
 from ..records import METADATA_FIELDS, PageOcr
 from ..storage import StorageError
 from .archive import Archive, current_actor
@@ -83,17 +85,28 @@ def _lines_between(page: PageOcr, top: float, bottom: float) -> str:
 
 
 def set_field(archive: Archive, doc_id: int, field: str, value: str | None) -> tuple[str | None, str | None]:
-    """A clerk's value: wins over every later re-extraction; recorded with who and when."""
+    """A clerk's value: wins over every later re-extraction; recorded with who and when.
+
+    A date is stored as an ISO date whatever way it was typed (an impossible one is a
+    UsageError); the fields derived from this one (number and symbol from number_symbol)
+    follow it.
+    """
     if field not in METADATA_FIELDS:
         raise ConfigError(f"unknown field {field!r}", advice=f"one of: {', '.join(METADATA_FIELDS)}")
-    value = nfc(value).strip() if value is not None else None
+    value = (nfc(value).strip() or None) if value is not None else None
+    if value is not None:
+        try:
+            value = typed_value(field, value)
+        except TypedValueError as exc:
+            raise UsageError(f"{field}: {exc}") from None
     with archive.session() as session:
         doc = repository.get_document(session, doc_id, with_pages=True)
         if doc is None:
             raise NotFound(f"no document with id {doc_id}", advice="`digitize review` lists ids")
         old = getattr(doc, field)
-        repository.set_field(session, doc, field, value or None, actor=current_actor(),
-                             review_threshold=archive.settings.review_threshold)
+        repository.set_field(session, doc, field, value, actor=current_actor(),
+                             review_threshold=archive.settings.review_threshold,
+                             derived=derive(field, value))
         pages = [PageOcr(p.number, 0, 0, p.dpi or 0, p.text) for p in doc.pages]
         index_for_search(session, doc.id, metadata_of(doc), pages)
-    return old, value or None
+    return old, value
