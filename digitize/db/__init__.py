@@ -54,7 +54,10 @@ def alembic_config(engine: Engine) -> Config:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Alembic keeps options in a ConfigParser, where `%` starts an interpolation: a password
+    # with %-escapes (Van%40Thu) would fail there, in a message that quotes the whole URL
+    url = engine.url.render_as_string(hide_password=False)
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
