@@ -488,19 +488,18 @@ def db_upgrade(obj: Context) -> None:
     """Create or upgrade the schema to the newest revision."""
     from . import db
 
-    engine = db.make_engine(obj.settings().effective_db_url)
-    db.upgrade(engine)
+    engine = obj.archive.engine  # opening the archive brings its schema to the newest revision
     click.echo(f"database at revision {db.current_revision(engine)}")
 
 
 @db_group.command("current")
 @pass_ctx
 def db_current(obj: Context) -> None:
-    """Print the schema revision of the database."""
-    from . import db
+    """Print the schema revision of the database (and which database, without its password)."""
+    from .config import safe_url
 
-    engine = db.make_engine(obj.settings().effective_db_url)
-    click.echo(f"{db.current_revision(engine) or 'empty'} (newest: {db.head_revision(engine)})")
+    current, newest = obj.archive.schema_revisions()
+    click.echo(f"{current or 'empty'} (newest: {newest}) in {safe_url(obj.settings().effective_db_url)}")
 
 
 def main() -> None:

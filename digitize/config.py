@@ -125,6 +125,23 @@ def load_settings(
     return settings
 
 
+_SECRET_QUERY = re.compile(r"([?&](?:password|passwd|pwd|secret)=)[^&#]*", re.IGNORECASE)
+_USERINFO_PASSWORD = re.compile(r"(://[^/?#@:]*:)[^/?#]*@")
+
+
+def safe_url(url: str) -> str:
+    """A database (or other) URL as it may be shown: in errors, logs and reports, never with
+    its password, whether in the user part or a `password=` query parameter."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):  # not a URL SQLAlchemy reads: mask what looks secret
+        shown = _USERINFO_PASSWORD.sub(r"\1***@", url)
+    return _SECRET_QUERY.sub(r"\1***", shown)
+
+
 def read_password_file(path: Path) -> str:
     """The password in the file's first line (without its line ending)."""
     try:

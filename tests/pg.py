@@ -70,6 +70,24 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://digitize@127.0.0.1:{self.port}/{name}"
 
+    def create_user_database(self, name: str, user: str, password: str) -> str:
+        """A database owned by a login role that must give its password (scram-sha-256, not
+        the trust the other tests use); returns its URL without the password."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=digitize dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                sql.Identifier(user), sql.Literal(password)))
+            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(name), sql.Identifier(user)))
+            hba = self.datadir / "data" / "pg_hba.conf"
+            rule = f"host all {user} 127.0.0.1/32 scram-sha-256\n"
+            hba.write_text(rule + hba.read_text())  # the first matching line wins; the owner stays
+            conn.execute("SELECT pg_reload_conf()")
+        return f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/{name}"
+
     def stop(self) -> None:
         try:
             self._run("pg_ctl", "-D", str(self.datadir / "data"), "-m", "immediate", "-w", "stop")

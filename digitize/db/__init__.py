@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +24,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # the head of `migrations/versions`, so a new migration must update it.
 HEAD_REVISION = "0002"
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # how long a write waits for another command's transaction
+# The key of the PostgreSQL advisory lock that one schema upgrade at a time holds
+# (any fixed 64-bit number; this one spells "digitize" in ASCII, truncated).
+SCHEMA_LOCK_KEY = 0x6469676974697A65
 
 
 def make_engine(url: str) -> Engine:
@@ -34,9 +41,10 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
+    # first: switching a new database to WAL takes its lock, and another command may hold it
+    cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 
@@ -46,7 +54,10 @@ def alembic_config(engine: Engine) -> Config:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Alembic keeps options in a ConfigParser, where `%` starts an interpolation: a password
+    # with %-escapes (Van%40Thu) would fail there, in a message that quotes the whole URL
+    url = engine.url.render_as_string(hide_password=False)
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
@@ -66,13 +77,42 @@ def head_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to date; the only way the schema changes."""
+    """Bring the schema up to date; the only way the schema changes.
+
+    One command at a time: two commands started together on a new home would otherwise both
+    create the tables, and the second fail. Under the lock Alembic reads the revision afresh,
+    so the commands that waited find the work done and change nothing.
+    """
     from alembic import command
 
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    with _sqlite_schema_lock(engine), engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # held until this transaction ends
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+@contextmanager
+def _sqlite_schema_lock(engine: Engine) -> Iterator[None]:
+    """An exclusive flock on `<database>.schema.lock` beside a SQLite file (SQLite has no lock
+    that spans Alembic's statements). Where it cannot be made (a read-only folder), no lock:
+    such a database cannot be upgraded by anyone, and the upgrade reports why."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:"):
+        yield
+        return
+    try:
+        fd = os.open(f"{Path(path).expanduser()}.schema.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        log.debug("no schema lock beside %s: %s", path, exc)
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held for the seconds an upgrade takes; a dead holder frees it
+        yield
+    finally:
+        os.close(fd)
 
 
 def ensure_schema(engine: Engine) -> None:

@@ -13,11 +13,11 @@ from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine, false, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import db
-from ..config import Settings
+from ..config import Settings, safe_url
 from ..db import repository
 from ..db.models import Document
 from ..errors import ArchiveError, ConfigError, DatabaseError
@@ -56,18 +56,20 @@ class Archive:
 
     @cached_property
     def engine(self) -> Engine:
-        url = self.settings.effective_db_url
-        try:
+        with _opening(self.settings.effective_db_url) as url:
             engine = db.make_engine(url)
             db.ensure_schema(engine)
-        except OperationalError as exc:
-            advice = ("check DIGITIZE_DB_URL and that its folder can be written (a read-only home?)"
-                      if url.startswith("sqlite") else "check DIGITIZE_DB_URL and that the server is running")
-            raise DatabaseError(f"cannot open the database {_safe(url)}: {exc.orig}", advice=advice) from exc
-        except ModuleNotFoundError as exc:
-            raise ConfigError(f"database driver missing for {_safe(url)}: {exc}",
-                              advice="pip install 'digitize[postgres]'") from exc
         return engine
+
+    def schema_revisions(self) -> tuple[str | None, str | None]:
+        """The database's schema revision and the newest one, for `db current`: looking, not
+        upgrading."""
+        with _opening(self.settings.effective_db_url) as url:
+            engine = db.make_engine(url)
+            try:
+                return db.current_revision(engine), db.head_revision(engine)
+            finally:
+                engine.dispose()
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
@@ -107,7 +109,7 @@ class Archive:
                 session.execute(update(Document).where(false()).values(id=Document.id))
             except SQLAlchemyError as exc:
                 raise DatabaseError(
-                    f"the database {_safe(self.settings.effective_db_url)} cannot be written: "
+                    f"the database {safe_url(self.settings.effective_db_url)} cannot be written: "
                     f"{getattr(exc, 'orig', None) or exc}",
                     advice="check that it is not read-only or locked by another program and that "
                     "the server is running, then run the same command again") from exc
@@ -202,10 +204,19 @@ def original_problem(archive: Archive, sha256: str) -> str | None:
     return f"{found[0]}: {found[1]}" if found else None
 
 
-def _safe(url: str) -> str:
-    """A database URL without its password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        return f"{scheme}://{creds.split(':')[0]}:***@{host}"
-    return url
+@contextmanager
+def _opening(url: str) -> Iterator[str]:
+    """Opening the database: what goes wrong becomes one line that names it without its
+    password (safe_url), with advice."""
+    try:
+        yield url
+    except OperationalError as exc:
+        advice = ("check DIGITIZE_DB_URL and that its folder can be written (a read-only home?)"
+                  if url.startswith("sqlite") else "check DIGITIZE_DB_URL and that the server is running")
+        raise DatabaseError(f"cannot open the database {safe_url(url)}: {exc.orig}", advice=advice) from exc
+    except ArgumentError as exc:  # its text never holds the URL
+        raise ConfigError(f"the database URL {safe_url(url)} is not valid: {exc}",
+                          advice="check DIGITIZE_DB_URL (--db); %-escape @ : / % in a password") from exc
+    except ModuleNotFoundError as exc:
+        raise ConfigError(f"database driver missing for {safe_url(url)}: {exc}",
+                          advice="pip install 'digitize[postgres]'") from exc
