@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from . import __version__, render
 from .config import OCR_MODES, Settings, load_settings
 from .errors import DigitizeError, ExitCode, InputError, NotFound
-from .pipelines.archive import Archive
+
+if TYPE_CHECKING:
+    from .pipelines.archive import Archive
 
 log = logging.getLogger("digitize")
 
@@ -37,6 +39,8 @@ class Context:
     @property
     def archive(self) -> Archive:
         if self._archive is None:
+            from .pipelines.archive import Archive
+
             self._archive = Archive(self.settings())
         return self._archive
 

@@ -9,7 +9,10 @@ fractions of the page.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any, Literal
+
+from .errors import DigitizeError
 
 PageSource = Literal["ocr", "text-layer", "none"]
 FieldSource = Literal["ocr", "text-layer", "signature-stamp", "filename", "manual"]
@@ -111,3 +114,36 @@ METADATA_FIELDS: tuple[str, ...] = (
     "signed_at",
     "language",
 )
+
+
+@dataclass(slots=True)
+class IngestResult:
+    file: str
+    status: str  # ingested | duplicate | failed (| reindexed, for reindex --reocr)
+    id: int | None = None
+    sha256: str | None = None
+    pages: int | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    needs_review: list[str] = field(default_factory=list)
+    fault: DigitizeError | None = None  # failed by a fault of the archive, not of the file
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "status": self.status, "id": self.id, "sha256": self.sha256,
+            "pages": self.pages, "error": self.error, "seconds": round(self.seconds, 3),
+            "warnings": self.warnings, "needs_review": self.needs_review,
+            "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
+        }
+
+
+class Progress:
+    """Hooks the CLI implements to show progress; the default shows nothing."""
+
+    def file_started(self, path: Path, pages: int) -> None: ...
+
+    def page_done(self, path: Path) -> None: ...
+
+    def file_done(self, result: IngestResult) -> None: ...

@@ -9,17 +9,17 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.markup import escape as esc
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from .errors import UsageError
-from .pipelines.ingest import IngestResult
-from .pipelines.ingest import Progress as ProgressHooks
+from .records import IngestResult
+from .records import Progress as ProgressHooks
+
+if TYPE_CHECKING:  # rich is imported where it is used: `digitize --help` starts at once
+    from rich.console import Console
+    from rich.progress import Progress
 
 _STATUS_STYLE = {"ingested": "green", "reindexed": "green", "duplicate": "cyan", "failed": "bold red"}
 
@@ -46,6 +46,8 @@ def _escaped(match: re.Match[str]) -> str:
 
 def safe(text: object, *, multiline: bool = False) -> str:
     """`clean`, and escaped for rich markup: any value printed through a rich console."""
+    from rich.markup import escape as esc
+
     return esc(clean(text, multiline=multiline))
 
 
@@ -78,6 +80,8 @@ class IngestReporter(ProgressHooks):
     """Progress bar on a terminal (stderr), plain lines otherwise, JSON lines with --json."""
 
     def __init__(self, files: list[Path], *, as_json: bool, quiet: bool) -> None:
+        from rich.console import Console
+
         self.files = files
         self.as_json = as_json
         self.quiet = quiet
@@ -95,6 +99,8 @@ class IngestReporter(ProgressHooks):
         return sum(r.status == "failed" for r in self.results)
 
     def __enter__(self) -> IngestReporter:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         if self.err.is_terminal and not self.quiet:
             self._progress = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -157,6 +163,8 @@ class IngestReporter(ProgressHooks):
             self._print(f"           [yellow]warning:[/] {safe(warning)}")
 
     def summary(self) -> None:
+        from rich.table import Table
+
         if self.as_json:
             return
         elapsed = time.perf_counter() - self.started
@@ -185,6 +193,9 @@ class CountingProgress:
     """A spinner with a count and rate on a terminal (stderr); nothing otherwise."""
 
     def __init__(self, what: str, *, quiet: bool) -> None:
+        from rich.console import Console
+        from rich.progress import MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         console = Console(stderr=True)
         self._progress = None
         if console.is_terminal and not quiet:
@@ -207,6 +218,9 @@ class CountingProgress:
 
 
 def show_document(record: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     from .records import METADATA_FIELDS
 
     console = Console(highlight=False, soft_wrap=True, emoji=False)
@@ -237,6 +251,8 @@ def show_document(record: dict[str, Any]) -> None:
 
 
 def search_results(hits: list[dict[str, Any]], query: str) -> None:
+    from rich.console import Console
+
     console = Console(highlight=False, soft_wrap=True, emoji=False)
     if not hits:
         console.print(f"no documents match {query!r}" if query else "no documents")
@@ -251,6 +267,8 @@ def search_results(hits: list[dict[str, Any]], query: str) -> None:
 
 
 def doctor(rows: list[tuple[str, bool, str, str]]) -> None:
+    from rich.console import Console
+
     console = Console(highlight=False, soft_wrap=True, emoji=False)
     for what, ok, found, how in rows:
         mark = "[green]ok[/]     " if ok else "[red]missing[/]"
@@ -274,6 +292,9 @@ def inbox_summary(summary: Any, *, as_json: bool) -> None:
 
 
 def stats(counts: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(highlight=False, soft_wrap=True, emoji=False)
     console.print(f"[bold]{counts['documents']}[/] documents, {counts['pages']} pages, "
                   f"{counts['needs_review']} needing review")
@@ -298,6 +319,8 @@ def reindex_summary(summary: Any) -> None:
 
 
 def review_list(items: list[Any]) -> None:
+    from rich.console import Console
+
     console = Console(highlight=False, soft_wrap=True, emoji=False)
     for item in items:
         fields = ", ".join(f"{name} ({conf:.2f})" for name, _, conf in item.fields)
@@ -310,6 +333,8 @@ _REVIEW_HELP = ("Enter: keep this value · type the right value · '-': no such 
 
 def review_session(archive: Any, items: list[Any], review: Any) -> None:
     """Prompt for each doubtful field, showing the OCR text of where it is printed."""
+    from rich.console import Console
+
     console = Console(highlight=False, soft_wrap=True, emoji=False)
     console.print(f"[dim]{_REVIEW_HELP}[/]")
     changed = 0

@@ -14,16 +14,26 @@ field with a value, a confidence 0..1 and its source. No OCR, storage or DB impo
 
 from __future__ import annotations
 
-from digitize.metadata.extract import REVIEW_THRESHOLD, extract_metadata
-from digitize.metadata.regions import (
-    Region,
-    best_of,
-    regions_to_reread,
-    restore_marks,
-    second_opinion,
-    splice_words,
-)
-from digitize.metadata.text import fold, nfc, normalise_ocr, similarity
+from importlib import import_module
+from typing import Any
+
+# Names are loaded on first use (PEP 562), so that `digitize.metadata.text` (the text
+# helpers search uses) does not pull the extractor in: commands that read no page start at once.
+_HOME = {
+    "REVIEW_THRESHOLD": "extract", "extract_metadata": "extract",
+    "Region": "regions", "best_of": "regions", "regions_to_reread": "regions",
+    "restore_marks": "regions", "second_opinion": "regions", "splice_words": "regions",
+    "fold": "text", "nfc": "text", "normalise_ocr": "text", "similarity": "text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "REVIEW_THRESHOLD",

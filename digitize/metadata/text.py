@@ -10,8 +10,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
-
 # Characters tesseract and PDF producers emit in place of the Vietnamese/ASCII ones.
 _OCR_CHAR_FIXES = str.maketrans(
     {
@@ -181,16 +179,22 @@ def unknown_words(text: str) -> list[str]:
 
 def similarity(a: str, b: str) -> float:
     """Similarity 0..1 of two strings compared on their folded forms."""
+    from rapidfuzz import fuzz  # here, not at the top: search imports this module, not rapidfuzz
+
     return fuzz.ratio(fold(a), fold(b)) / 100.0
 
 
 def exact_similarity(a: str, b: str) -> float:
     """Similarity 0..1 of two strings compared as written (NFC, spaces squashed)."""
+    from rapidfuzz import fuzz
+
     return fuzz.ratio(squash_spaces(nfc(a)), squash_spaces(nfc(b))) / 100.0
 
 
 def best_match(text: str, choices: Iterable[str], *, cutoff: float = 0.8) -> tuple[str, float] | None:
     """The choice most similar to `text` on folded forms, if it reaches `cutoff`."""
+    from rapidfuzz import fuzz, process
+
     options = list(choices)
     if not options:
         return None
@@ -203,6 +207,8 @@ def best_match(text: str, choices: Iterable[str], *, cutoff: float = 0.8) -> tup
 
 def starts_like(text: str, phrase: str, *, cutoff: float = 0.8) -> float:
     """How well the start of `text` matches `phrase` (folded), 0 when below `cutoff`."""
+    from rapidfuzz import fuzz
+
     key = fold(phrase)
     head = fold(text)[: len(key) + 1]
     score = max(fuzz.ratio(head[: len(key)], key), fuzz.ratio(head, key)) / 100.0

@@ -43,7 +43,7 @@ from ..ocr.page import OVERTIME_MARK, PageResult, PageTask, overtime_result, pro
 from ..ocr.preprocess import Geometry
 from ..ocr.raster import RenderError
 from ..ocr.reread import RereadTask, reread_region
-from ..records import METADATA_FIELDS, FieldValue, Metadata, PageOcr, Word
+from ..records import METADATA_FIELDS, FieldValue, IngestResult, Metadata, PageOcr, Progress, Word
 from ..storage import StorageError
 from .archive import Archive, current_actor, filter_keys, stored_original
 from .executor import Pool
@@ -65,39 +65,6 @@ class IngestOptions:
     password: str | None = None
     keep_temp: bool = False
     replace: bool = False  # re-OCR a document already archived (reindex --reocr)
-
-
-@dataclass(slots=True)
-class IngestResult:
-    file: str
-    status: str  # ingested | duplicate | failed (| reindexed, for reindex --reocr)
-    id: int | None = None
-    sha256: str | None = None
-    pages: int | None = None
-    error: str | None = None
-    seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    needs_review: list[str] = field(default_factory=list)
-    fault: DigitizeError | None = None  # failed by a fault of the archive, not of the file
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.file, "status": self.status, "id": self.id, "sha256": self.sha256,
-            "pages": self.pages, "error": self.error, "seconds": round(self.seconds, 3),
-            "warnings": self.warnings, "needs_review": self.needs_review,
-            "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
-        }
-
-
-class Progress:
-    """Hooks the CLI implements to show progress; the default shows nothing."""
-
-    def file_started(self, path: Path, pages: int) -> None: ...
-
-    def page_done(self, path: Path) -> None: ...
-
-    def file_done(self, result: IngestResult) -> None: ...
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
