@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -300,13 +300,15 @@ def import_sources(archive: Archive, source: str, tmp: Path) -> Iterator[Path]:
         yield from collect_files([folder])
         return
     store = open_store(source)
-    for info in store.iter():
+    for number, info in enumerate(store.iter(), 1):
         if Path(info.key).suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
         ours = ARCHIVE_KEY.search(info.key)
         if ours and (ours.group(2) is None or _archived(archive, ours.group(2))):
             continue  # a digitize output, or an original already recorded: nothing to redo
-        dest = tmp / Path(info.key).name
+        # a folder of its own for each object: 2019/cv.pdf and 2020/cv.pdf are both fetched
+        # before the first is archived (ingest reads ahead), and each keeps its own name
+        dest = tmp / f"{number:06d}" / Path(info.key).name
         try:
             yield store.get(info.key, dest)
         except StorageError as exc:
@@ -326,6 +328,9 @@ def import_into(archive: Archive, source: str, tmp: Path, progress: Progress | N
         path = Path(result.file)
         if path.is_relative_to(tmp):
             path.unlink(missing_ok=True)
+            if path.parent != tmp:
+                with suppress(OSError):  # not empty: the whole folder goes at the end anyway
+                    path.parent.rmdir()
         yield result
 
 
