@@ -405,7 +405,7 @@ def stats(obj: Context, as_json: bool) -> None:
 @click.option("--reocr", is_flag=True, help="OCR the stored originals again (slow) instead of "
               "re-reading the stored OCR.")
 @click.option("--where", "where_items", multiple=True, metavar="KEY=VALUE",
-              help="Filter: type=NAME, year=YYYY, id=A-B (repeatable).")
+              help="Filter: type=NAME, year=YYYY, id=N, id=A-B, id=A- or id=-B (repeatable).")
 @click.option("--import", "import_from", metavar="SOURCE",
               help="Take in a folder or s3://bucket/prefix of PDFs never processed by digitize.")
 @click.option("--restart", is_flag=True, help="Ignore the checkpoint of an interrupted reindex.")
