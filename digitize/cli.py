@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -283,8 +284,47 @@ def export(obj: Context, fmt: str, with_text: bool, output: Path | None) -> None
             records.write_csv(obj.archive, out)
 
 
-@cli.command()
-@click.argument("query", required=False, default="")
+class SearchCommand(click.Command):
+    """search's command line: a query word may start with "-" ("-UBND", "-nam").
+
+    click would take such a word for options (and "-nam" for `-n am`), and
+    `ignore_unknown_options` does not help with words holding an n or h. So the words that
+    are none of search's options go after a `--` before click reads the line, in their order.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _options_first(self.get_params(ctx), args))
+
+
+def _options_first(params: list[click.Parameter], args: list[str]) -> list[str]:
+    """The options (with their values) of a command line, then `--`, then every other word.
+
+    An option is a name the command has (or any `--long`, so a typo is still reported); a
+    short option's glued value counts only when it starts with a digit ("-n5", not "-nam").
+    """
+    with_value: set[str] = set()
+    flags: set[str] = set()
+    for param in params:
+        if isinstance(param, click.Option):
+            names = param.opts + param.secondary_opts
+            (flags if param.is_flag or param.count else with_value).update(names)
+    options: list[str] = []
+    words: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            words.extend(rest)
+        elif arg in with_value:
+            options.extend([arg, *islice(rest, 1)])
+        elif arg.startswith("--") or arg in flags or (arg[:2] in with_value and arg[2:3].isdigit()):
+            options.append(arg)
+        else:
+            words.append(arg)
+    return [*options, "--", *words] if words else options
+
+
+@cli.command(cls=SearchCommand)
+@click.argument("query_words", metavar="[QUERY]...", nargs=-1)
 @click.option("--type", "doc_type", help="Tên loại, e.g. 'Quyết định'.")
 @click.option("--issuer", help="Issuing agency (part of the name, tone marks optional).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Issued on or after.")
@@ -294,11 +334,12 @@ def export(obj: Context, fmt: str, with_text: bool, output: Path | None) -> None
               help="Most results to show.")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines.")
 @pass_ctx
-def search(obj: Context, query: str, doc_type: str | None, issuer: str | None, date_from: Any,
-           date_to: Any, number: str | None, limit: int, as_json: bool) -> None:
+def search(obj: Context, query_words: tuple[str, ...], doc_type: str | None, issuer: str | None,
+           date_from: Any, date_to: Any, number: str | None, limit: int, as_json: bool) -> None:
     """Find documents; tone marks optional ("quyet dinh" finds "QUYẾT ĐỊNH"), "phrases" quoted."""
     from .pipelines import records
 
+    query = " ".join(query_words)
     hits = records.search(
         obj.archive, query, doc_type=doc_type, issuer=issuer,
         date_from=date_from.date().isoformat() if date_from else None,
@@ -368,7 +409,7 @@ def stats(obj: Context, as_json: bool) -> None:
 @click.option("--reocr", is_flag=True, help="OCR the stored originals again (slow) instead of "
               "re-reading the stored OCR.")
 @click.option("--where", "where_items", multiple=True, metavar="KEY=VALUE",
-              help="Filter: type=NAME, year=YYYY, id=A-B (repeatable).")
+              help="Filter: type=NAME, year=YYYY, id=N, id=A-B, id=A- or id=-B (repeatable).")
 @click.option("--import", "import_from", metavar="SOURCE",
               help="Take in a folder or s3://bucket/prefix of PDFs never processed by digitize.")
 @click.option("--restart", is_flag=True, help="Ignore the checkpoint of an interrupted reindex.")

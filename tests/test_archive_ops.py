@@ -122,7 +122,7 @@ def test_reindex_where_filters(run, archived):
     assert summary["seen"] == 1
     summary = json.loads(run("reindex", "--where", f"id={a}-{a}", "--json").stdout)
     assert summary["seen"] == 1
-    assert run("reindex", "--where", "colour=red").exit_code == ExitCode.CONFIG_ERROR
+    assert run("reindex", "--where", "colour=red").exit_code == ExitCode.USAGE
 
 
 def test_reocr_from_stored_originals_keeps_manual_values(run, archived):

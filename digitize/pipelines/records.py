@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -119,14 +120,49 @@ CSV_COLUMNS: list[tuple[str, str]] = [
 
 
 def write_csv(archive: Archive, out: IO[str]) -> None:
+    """Every record as a row under the Phụ lục VI headers, each cell safe for a spreadsheet."""
     writer = csv.writer(out)
-    writer.writerow([header for _, header in CSV_COLUMNS])
+    writer.writerow([csv_cell(header) for _, header in CSV_COLUMNS])
     for record in iter_records(archive):
-        row = []
+        row: list[Any] = []
         for key, _ in CSV_COLUMNS:
             value = record.get(key)
-            row.append(", ".join(value) if isinstance(value, list) else ("" if value is None else value))
+            if key == "needs_review":
+                value = [_REVIEW_NAMES.get(name, name) for name in value or []]
+            # "; " between items: several Phụ lục VI names hold a comma themselves
+            row.append(csv_cell("; ".join(value) if isinstance(value, list) else value))
         writer.writerow(row)
+
+
+#: Each field's Vietnamese name for the "Cần kiểm tra" column: its CSV header without the
+#: element name in brackets ("Trích yếu nội dung (Subject)" -> "Trích yếu nội dung").
+_REVIEW_NAMES: dict[str, str] = {
+    key: re.sub(r"\s*\([A-Za-z]+\)$", "", header) for key, header in CSV_COLUMNS
+}
+
+# What a spreadsheet would not keep as the text it is. OWASP's advice on CSV injection: a
+# cell starting with = + - @ tab or CR is read as a formula (a file named "=HYPERLINK(…).pdf"
+# would run one), so such a cell gets a leading single quote, OWASP's marker for "read this
+# as text" (https://owasp.org/www-community/attacks/CSV_Injection; a spreadsheet may show
+# the quote, the rest of the value is intact; jsonl carries values untouched). The same
+# quote keeps digits Excel would turn into a number losing something (the leading zero of
+# số "05", or the digits past the 15th) as text. The `="05"` form is not used: it is a
+# formula itself. Numbers that are numbers (id, page count) are written as numbers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_EXCEL_WOULD_CHANGE = re.compile(r"0\d+|\d{16,}")
+
+
+def csv_cell(value: Any) -> Any:
+    """One value as a CSV cell: text in NFC (a file name saved in NFD stays readable and
+    searchable in Excel), with a leading ' where a spreadsheet would change it."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFC", value)
+    if text.startswith(_FORMULA_START) or _NUMBER_EXCEL_WOULD_CHANGE.fullmatch(text):
+        return "'" + text
+    return text
 
 
 # --- search -----------------------------------------------------------------------------------

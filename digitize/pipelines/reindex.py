@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from ..db import repository
 from ..db.models import Document, Event
-from ..errors import ConfigError, DigitizeError
+from ..errors import ConfigError, DigitizeError, UsageError
 from ..metadata.derived import follow_manual
 from ..records import PageOcr
 from ..storage import StorageError, open_store
@@ -56,6 +56,21 @@ log = logging.getLogger(__name__)
 _BATCH = 200
 
 
+_WHERE_KEYS = ("type", "year", "id")
+_WHERE_FORMS = "use type=NAME, year=YYYY, id=N, id=A-B, id=A- or id=-B"
+_MAX_ID = 2**31 - 1  # document ids are 32-bit integers in the database (PostgreSQL INTEGER)
+
+
+def _id(item: str, digits: str) -> int:
+    """A document id bound of --where; past what the database can hold is a usage error,
+    not a database overflow."""
+    number = int(digits)
+    if number > _MAX_ID:
+        raise UsageError(f"--where {item!r}: {digits} is past the largest document id ({_MAX_ID})",
+                         advice=_WHERE_FORMS)
+    return number
+
+
 @dataclass(slots=True)
 class Where:
     """--where filters: type=Quyết định, year=2025, id=100-200."""
@@ -67,22 +82,28 @@ class Where:
 
     @classmethod
     def parse(cls, items: tuple[str, ...]) -> Where:
+        """The filters of the command line; one that would select nothing it names (year=0,
+        id=-) or more than it says is refused, never read as "every document"."""
         where = cls()
         for item in items:
-            key, _, value = item.partition("=")
+            key, sep, value = item.partition("=")
             key, value = key.strip().lower(), value.strip()
-            if not value:
-                raise ConfigError(f"--where {item!r}: expected key=value (type=, year=, id=A-B)")
-            if key == "type":
+            if key not in _WHERE_KEYS:
+                raise UsageError(f"--where {item!r}: unknown key {key!r}" if sep else
+                                 f"--where {item!r}: expected KEY=VALUE", advice=_WHERE_FORMS)
+            if key == "type" and value:
                 where.doc_type = value
-            elif key == "year" and value.isdigit():
+            elif key == "year" and re.fullmatch(r"[1-9]\d{3}", value):
                 where.year = int(value)
-            elif key == "id" and re.fullmatch(r"\d*-?\d*", value):
-                low, _, high = value.partition("-") if "-" in value else (value, "", value)
-                where.id_from = int(low) if low else None
-                where.id_to = int(high) if high else None
+            elif key == "id" and (bounds := re.fullmatch(r"(\d*)(-?)(\d*)", value)) and value.strip("-"):
+                low, dash, high = bounds.groups()
+                where.id_from = _id(item, low) if low else None
+                where.id_to = _id(item, high) if high else (None if dash else where.id_from)
+                if where.id_from is not None and where.id_to is not None and where.id_from > where.id_to:
+                    raise UsageError(f"--where {item!r}: the range ends before it starts",
+                                     advice=_WHERE_FORMS)
             else:
-                raise ConfigError(f"--where {item!r}: use type=NAME, year=YYYY or id=A-B")
+                raise UsageError(f"--where {item!r}: not a valid {key}", advice=_WHERE_FORMS)
         return where
 
     def apply(self, stmt: Any) -> Any:
@@ -302,13 +323,15 @@ def import_sources(archive: Archive, source: str, tmp: Path) -> Iterator[Path]:
         yield from collect_files([folder])
         return
     store = open_store(source)
-    for info in store.iter():
+    for number, info in enumerate(store.iter(), 1):
         if Path(info.key).suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
         ours = ARCHIVE_KEY.search(info.key)
         if ours and (ours.group(2) is None or _archived(archive, ours.group(2))):
             continue  # a digitize output, or an original already recorded: nothing to redo
-        dest = tmp / Path(info.key).name
+        # a folder of its own for each object: 2019/cv.pdf and 2020/cv.pdf are both fetched
+        # before the first is archived (ingest reads ahead), and each keeps its own name
+        dest = tmp / f"{number:06d}" / Path(info.key).name
         try:
             yield store.get(info.key, dest)
         except StorageError as exc:
@@ -328,6 +351,9 @@ def import_into(archive: Archive, source: str, tmp: Path, progress: Progress | N
         path = Path(result.file)
         if path.is_relative_to(tmp):
             path.unlink(missing_ok=True)
+            if path.parent != tmp:
+                with suppress(OSError):  # not empty: the whole folder goes at the end anyway
+                    path.parent.rmdir()
         yield result
 
 
