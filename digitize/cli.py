@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import __version__, render
 from .config import OCR_MODES, Settings, load_settings
@@ -38,6 +39,13 @@ class Context:
     def archive(self) -> Archive:
         if self._archive is None:
             self._archive = Archive(self.settings())
+        return self._archive
+
+    @property
+    def reading(self) -> Archive:
+        """The archive for a command that only reads: it must exist, and may be read-only."""
+        if self._archive is None:
+            self._archive = Archive(self.settings(), reading=True)
         return self._archive
 
 
@@ -176,7 +184,18 @@ def ingest(obj: Context, paths: tuple[Path, ...], ocr: str | None, lang: str | N
     if fault is not None:
         _fail(f"{fault}; stopped there, {len(files) - len(reporter.results)} file(s) not archived",
               fault.exit_code)
-    if reporter.failed:
+    _exit_for_files(reporter.results, reporter.failed)
+
+
+def _exit_for_files(results: list[Any], failed: int) -> None:
+    """Exit 3 when files failed, or pages could not be read (their documents went in without
+    that text): said in one line; else return."""
+    from .pipelines.ingest import unread_pages_line
+
+    line = unread_pages_line(results)
+    if line:
+        click.echo(f"digitize: error: {render.clean(line)}", err=True)
+    if failed or line:
         sys.exit(int(ExitCode.FILES_FAILED))
 
 
@@ -216,6 +235,8 @@ def inbox(obj: Context, folder: Path, settle: float, delete_done: bool, retry_fa
     if not watch:
         summary = run_pass(obj.archive, folder, options)
         render.inbox_summary(summary, as_json=as_json)
+        if summary.fault is None:  # a fault of the archive was said already, with its own code
+            _exit_for_files(summary.results, summary.failed)
         sys.exit(int(summary.exit_code))
     with Watcher(folder, poll=poll, rescan=rescan) as watcher:
         while not watcher.stopping.is_set():
@@ -236,7 +257,7 @@ def show(obj: Context, doc_id: int, as_json: bool) -> None:
     """Show one document: fields with confidence and source, pages, a link to open it."""
     from .pipelines import records
 
-    record = records.document_record(obj.archive, doc_id, with_url=True)
+    record = records.document_record(obj.reading, doc_id, with_url=True)
     if as_json:
         click.echo(render.json_text(record, indent=2))
     else:
@@ -253,7 +274,8 @@ def get(obj: Context, doc_id: int, output: Path, original: bool) -> None:
     """Write a document's searchable PDF (or its original) to a file."""
     from .pipelines import records
 
-    written = records.fetch_file(obj.archive, doc_id, output, original=original)
+    _output_folder(output if output.is_dir() else output.parent)
+    written = records.fetch_file(obj.reading, doc_id, output, original=original)
     if not obj.quiet:
         click.echo(render.clean(written))
 
@@ -269,14 +291,23 @@ def export(obj: Context, fmt: str, with_text: bool, output: Path | None) -> None
     """Export every document's record (jsonl, or CSV for Excel with Phụ lục VI headers)."""
     from .pipelines import records
 
+    if output is not None:
+        _output_folder(output.parent)
     # CSV starts with a UTF-8 BOM so that Excel reads the Vietnamese text right
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with click.open_file(str(output) if output else "-", "w", encoding=encoding, atomic=bool(output)) as out:
         if fmt == "jsonl":
-            for record in records.iter_records(obj.archive, with_text=with_text):
+            for record in records.iter_records(obj.reading, with_text=with_text):
                 out.write(render.json_text(record) + "\n")
         else:
-            records.write_csv(obj.archive, out)
+            records.write_csv(obj.reading, out)
+
+
+def _output_folder(folder: Path) -> None:
+    """-o names a file in a folder that must exist: a typo must not scatter new folders."""
+    if not folder.is_dir():
+        raise NotFound(f"{folder}: no such folder for -o", advice="create it first, or give -o a file "
+                       "in a folder that exists")
 
 
 @cli.command()
@@ -296,7 +327,7 @@ def search(obj: Context, query: str, doc_type: str | None, issuer: str | None, d
     from .pipelines import records
 
     hits = records.search(
-        obj.archive, query, doc_type=doc_type, issuer=issuer,
+        obj.reading, query, doc_type=doc_type, issuer=issuer,
         date_from=date_from.date().isoformat() if date_from else None,
         date_to=date_to.date().isoformat() if date_to else None, number=number, limit=limit,
     )
@@ -334,7 +365,7 @@ def review_cmd(obj: Context, list_only: bool, threshold: float | None, limit: in
     """Go through fields the machine was unsure of: accept, correct or clear each one."""
     from .pipelines import review
 
-    items = list(review.pending(obj.archive, limit=limit, threshold=threshold))
+    items = list(review.pending(obj.reading if list_only else obj.archive, limit=limit, threshold=threshold))
     if not items:
         click.echo("nothing to review")
         return
@@ -351,7 +382,7 @@ def stats(obj: Context, as_json: bool) -> None:
     """Counts by type, issuer, year and month; pages; documents needing review."""
     from .db import repository
 
-    with obj.archive.session() as session:
+    with obj.reading.session() as session:
         counts = repository.stats(session)
     if as_json:
         click.echo(render.json_text(counts, indent=2))
@@ -394,7 +425,8 @@ def reindex(obj: Context, if_needed: bool, reocr: bool, where_items: tuple[str, 
             for result in results:
                 reporter.result(result)
         reporter.summary()
-        sys.exit(int(ExitCode.FILES_FAILED if reporter.failed else ExitCode.OK))
+        _exit_for_files(reporter.results, reporter.failed)
+        sys.exit(int(ExitCode.OK))
     with render.CountingProgress("documents", quiet=obj.quiet or as_json) as progress:
         summary = pipeline.reextract(obj.archive, where, if_needed=if_needed, restart=restart,
                                      jobs=settings.effective_jobs, on_progress=progress.advance)
@@ -445,7 +477,7 @@ def verify(obj: Context, deep: bool, repair: bool, copies_in: tuple[Path, ...], 
     settings = obj.settings(password_file=password_file)
     if missing := [p for p in copies_in if not p.is_dir()]:
         raise NotFound(f"{missing[0]}: no such folder", advice="give --from a folder that holds copies")
-    report = run_verify(obj.archive, deep=deep, repair=repair, copies_in=copies_in,
+    report = run_verify(obj.archive if repair else obj.reading, deep=deep, repair=repair, copies_in=copies_in,
                         password=_password(settings, password) if repair else None)
     if as_json:
         click.echo(render.json_text(report.to_json()))
@@ -487,10 +519,15 @@ def storage_migrate(obj: Context, target: str, no_switch: bool) -> None:
 def db_upgrade(obj: Context) -> None:
     """Create or upgrade the schema to the newest revision."""
     from . import db
+    from .pipelines.archive import database_error
 
-    engine = db.make_engine(obj.settings().effective_db_url)
-    db.upgrade(engine)
-    click.echo(f"database at revision {db.current_revision(engine)}")
+    engine = obj.archive.open_engine(upgrade=False)
+    try:
+        db.upgrade(engine)
+        revision = db.current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise database_error(exc, obj.settings().effective_db_url, "cannot upgrade the database") from exc
+    click.echo(f"database at revision {revision}")
 
 
 @db_group.command("current")
@@ -498,9 +535,14 @@ def db_upgrade(obj: Context) -> None:
 def db_current(obj: Context) -> None:
     """Print the schema revision of the database."""
     from . import db
+    from .pipelines.archive import database_error
 
-    engine = db.make_engine(obj.settings().effective_db_url)
-    click.echo(f"{db.current_revision(engine) or 'empty'} (newest: {db.head_revision(engine)})")
+    engine = obj.reading.open_engine(upgrade=False)
+    try:
+        revision = db.current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise database_error(exc, obj.settings().effective_db_url, "cannot read the database") from exc
+    click.echo(f"{revision or 'empty'} (newest: {db.head_revision(engine)})")
 
 
 def main() -> None:

@@ -44,7 +44,7 @@ from ..ocr.raster import RenderError
 from ..ocr.reread import RereadTask, reread_region
 from ..records import METADATA_FIELDS, FieldValue, Metadata, PageOcr, Word
 from ..storage import StorageError
-from .archive import Archive, current_actor, stored_original
+from .archive import Archive, current_actor, store_problem, stored_original
 from .executor import Pool
 from .leftovers import KEEP_MARK, work_folder
 
@@ -79,12 +79,13 @@ class IngestResult:
     timings: dict[str, float] = field(default_factory=dict)
     needs_review: list[str] = field(default_factory=list)
     fault: DigitizeError | None = None  # failed by a fault of the archive, not of the file
+    unread_pages: list[int] = field(default_factory=list)  # archived without text: OCR timed out or failed
 
     def to_json(self) -> dict[str, Any]:
         return {
             "file": self.file, "status": self.status, "id": self.id, "sha256": self.sha256,
             "pages": self.pages, "error": self.error, "seconds": round(self.seconds, 3),
-            "warnings": self.warnings, "needs_review": self.needs_review,
+            "warnings": self.warnings, "needs_review": self.needs_review, "unread_pages": self.unread_pages,
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
 
@@ -97,6 +98,21 @@ class Progress:
     def page_done(self, path: Path) -> None: ...
 
     def file_done(self, result: IngestResult) -> None: ...
+
+
+def unread_pages_line(results: Iterable[IngestResult]) -> str | None:
+    """One line on the pages archived without text (tesseract timed out or failed on them),
+    or None: such a run exits 3, as one with failed files does."""
+    unread = [r for r in results if r.unread_pages and r.status != "failed"]
+    if not unread:
+        return None
+    first = unread[0]
+    pages = sum(len(r.unread_pages) for r in unread)
+    ids = ",".join(str(r.id) for r in unread[:5] if r.id is not None)
+    return (f"some pages failed: {pages} page(s) in {len(unread)} file(s) could not be read (OCR timed out "
+            f"or failed) and were archived without text, first {first.file} page {first.unread_pages[0]}; "
+            f"raise page_timeout (--page-timeout), then `digitize reindex --reocr --where id=ID` "
+            f"(ids {ids})")
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -362,9 +378,10 @@ def _heal_original(archive: Archive, path: Path, sha256: str, kind: str, result:
         return
     try:
         archive.store.put(key, path, sha256=sha256, content_type=_content_type(kind))
-    except StorageError as exc:
+    except (StorageError, OSError) as exc:
         raise ArchiveError(f"{path}: the archived original is lost ({problem}) and could not be put back "
-                            f"({exc}); the file is untouched, run the same command again later") from exc
+                           f"({store_problem(exc)}); the file is untouched, run the same command again "
+                           "later") from exc
     log.warning("%s: the archived original was lost (%s); restored from this identical file", path, problem)
     result.warnings.append(f"the archived original was lost ({problem}); restored from this file")
 
@@ -472,6 +489,8 @@ def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[s
             raise InputError(f"{job.path}: {exc}", advice="check the file, or raise max_megapixels") from exc
         pages.append(page_result.ocr)
         job.result.warnings.extend(page_result.ocr.warnings)
+        if page_result.error is not None:  # timed out or failed: the document goes in without it
+            job.result.unread_pages.append(info.number)
         for name, seconds in page_result.timings.items():
             job.result.timings[name] = job.result.timings.get(name, 0.0) + seconds
         if page_result.geometry is not None:
@@ -647,8 +666,8 @@ def _archive(
         if not _unchanged_source(source):  # the file's doing, not the store's
             raise InputError(f"{job.path}: changed or removed while it was being archived",
                              advice="put the finished scan back and run the same command again") from exc
-        raise ArchiveError(f"{job.path}: could not archive ({exc}); the original is untouched, "
-                           "run the same command again later") from exc
+        raise ArchiveError(f"{job.path}: could not archive ({store_problem(exc)}); the original is "
+                           "untouched, run the same command again later") from exc
     result.timings["store"] = time.perf_counter() - t
     t = time.perf_counter()
     if replace and result.id is not None:

@@ -51,7 +51,7 @@ def test_a_read_only_home_leaves_the_scans_in_the_inbox(run, inbox, home):
     with read_only(home):
         result = run("inbox", inbox, "--jobs", "1")
     assert result.exit_code == ExitCode.DATABASE_ERROR, result.output
-    _one_error(result.stderr, "can be written", "2 file(s) left in the inbox")
+    _one_error(result.stderr, "read-only", "2 file(s) left in the inbox")
     assert untouched(inbox) and "Traceback" not in result.stderr
 
 
