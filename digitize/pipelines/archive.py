@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine, false, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import db
@@ -67,7 +67,7 @@ class Archive:
                 _check_schema(engine, url)
             elif upgrade:
                 db.ensure_schema(engine)
-        except OperationalError as exc:
+        except SQLAlchemyError as exc:  # OperationalError, or DatabaseError: "file is not a database"
             raise database_error(exc, url, "cannot open the database") from exc
         except ModuleNotFoundError as exc:
             raise ConfigError(f"database driver missing for {_safe(url)}: {exc}",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..db import repository
 from ..db.models import Document
-from ..errors import ConfigError, NotFound
+from ..errors import NotFound, UsageError
 from ..metadata.text import nfc
 from ..records import METADATA_FIELDS, PageOcr
 from ..storage import StorageError
@@ -85,7 +85,7 @@ def _lines_between(page: PageOcr, top: float, bottom: float) -> str:
 def set_field(archive: Archive, doc_id: int, field: str, value: str | None) -> tuple[str | None, str | None]:
     """A clerk's value: wins over every later re-extraction; recorded with who and when."""
     if field not in METADATA_FIELDS:
-        raise ConfigError(f"unknown field {field!r}", advice=f"one of: {', '.join(METADATA_FIELDS)}")
+        raise UsageError(f"unknown field {field!r}", advice=f"one of: {', '.join(METADATA_FIELDS)}")
     value = nfc(value).strip() if value is not None else None
     with archive.session() as session:
         doc = repository.get_document(session, doc_id, with_pages=True)
