@@ -102,8 +102,13 @@ def _log_to_file(obj: Context) -> None:
         return
     from logging.handlers import RotatingFileHandler
 
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
+    except OSError as exc:  # a read-only home can still be searched: without its log
+        log.warning("cannot write the log file %s (%s); going on without it", log_file,
+                    exc.strerror or exc)
+        return
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     root = logging.getLogger()

@@ -87,7 +87,7 @@ class Archive:
                 session.commit()
             except SQLAlchemyError as exc:
                 session.rollback()
-                raise database_error(exc, self.settings.effective_db_url, "database error") from exc
+                raise database_error(exc, self.settings.effective_db_url, "cannot use the database") from exc
             except BaseException:
                 session.rollback()
                 raise
@@ -253,7 +253,7 @@ def store_problem(exc: BaseException) -> str:
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
-            return "the store's disk is full (no space left on device): free space on it"
+            return "the store's disk is full: free space on it"
         cause = cause.__cause__ or cause.__context__
     return str(exc)
 

@@ -108,11 +108,14 @@ def unread_pages_line(results: Iterable[IngestResult]) -> str | None:
         return None
     first = unread[0]
     pages = sum(len(r.unread_pages) for r in unread)
-    ids = ",".join(str(r.id) for r in unread[:5] if r.id is not None)
+    ids = [str(r.id) for r in unread if r.id is not None]
+    again = (f"`digitize reindex --reocr --where id={ids[0]}`" if len(ids) == 1 else
+             f"`digitize reindex --reocr --where id=N` for documents {', '.join(ids[:10])}"
+             + ("…" if len(ids) > 10 else ""))
     return (f"some pages failed: {pages} page(s) in {len(unread)} file(s) could not be read (OCR timed out "
-            f"or failed) and were archived without text, first {first.file} page {first.unread_pages[0]}; "
-            f"raise page_timeout (--page-timeout), then `digitize reindex --reocr --where id=ID` "
-            f"(ids {ids})")
+            f"or failed) and were archived without their text, first {first.file} page "
+            f"{first.unread_pages[0]}; raise page_timeout (--page-timeout), then read them again "
+            f"with {again}")
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
