@@ -41,9 +41,10 @@ def cannot_write(path: Path) -> bool:
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine with the pragmas SQLite needs for a shared archive (WAL, FKs, waiting).
 
-    `read_only` (SQLite only) opens an existing file without writing anything beside it: a
-    folder that cannot be written cannot take WAL's -shm file, so the file is opened
-    immutable, as a read-only medium would be.
+    `read_only` (SQLite only) opens an existing file without writing anything beside it. In
+    a folder that cannot be written, WAL's -shm file cannot be made: with no -wal file there
+    (no writer has it open) the file is opened immutable, as on a read-only medium; with one,
+    SQLite reads it read-only with the writer's files, so that nothing half-written is seen.
     """
     path = sqlite_path(url)
     if read_only and path is not None:
@@ -57,8 +58,8 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
 
 
 def _read_only_engine(path: Path) -> Engine:
-    folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
-    uri = f"file:{quote(str(path.absolute()))}?{'mode=ro' if folder_writable else 'immutable=1'}"
+    writer = os.access(path.parent, os.W_OK | os.X_OK) or path.with_name(path.name + "-wal").exists()
+    uri = f"file:{quote(str(path.absolute()))}?{'mode=ro' if writer else 'immutable=1'}"
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, check_same_thread=False)
