@@ -231,6 +231,8 @@ def inbox(obj: Context, folder: Path, settle: float, delete_done: bool, retry_fa
     from .pipelines.inbox import InboxOptions, Watcher, run_pass
     from .pipelines.ingest import IngestOptions
 
+    if not folder.expanduser().is_dir():  # before a watcher is set on it
+        raise NotFound(f"{folder}: inbox folder does not exist", advice="create it or fix the path")
     settings = obj.settings(jobs=jobs, password_file=password_file)
     check_tools(settings.lang)
     options = InboxOptions(settle=settle, delete_done=delete_done, retry_failed=retry_failed,

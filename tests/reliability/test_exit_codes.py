@@ -16,8 +16,9 @@ from .test_clear_errors import one_error
 pytestmark = pytest.mark.slow
 
 
-def test_a_missing_inbox_folder_is_not_found(run, tmp_path):
-    result = run("inbox", tmp_path / "no-inbox")
+@pytest.mark.parametrize("watch", [(), ("--watch",)])
+def test_a_missing_inbox_folder_is_not_found(run, tmp_path, watch):
+    result = run("inbox", tmp_path / "no-inbox", *watch)
     assert result.exit_code == ExitCode.NOT_FOUND, result.output
     one_error(result, "no-inbox", "does not exist")
 
