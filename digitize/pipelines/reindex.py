@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from ..db import repository
 from ..db.models import Document, Event
-from ..errors import ArchiveError, ConfigError, DigitizeError, NotFound
+from ..errors import ArchiveError, ConfigError, DigitizeError, NotFound, UsageError
 from ..records import PageOcr
 from ..storage import ObjectInfo, ObjectStore, StorageError, open_store
 from .archive import Archive, current_actor
@@ -301,8 +301,8 @@ def import_sources(archive: Archive, source: str, tmp: Path) -> Iterator[Path]:
         return
     try:
         store = open_store(source)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from exc
+    except ValueError as exc:  # the command line's --import
+        raise UsageError(str(exc)) from exc
     for info in _listing(store, source):
         if Path(info.key).suffix.lower() not in SUPPORTED_SUFFIXES:
             continue

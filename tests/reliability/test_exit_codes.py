@@ -37,6 +37,22 @@ def test_an_unknown_field_is_a_usage_error(run, page_pdf):
     assert run("ingest").exit_code == ExitCode.USAGE  # click's own: a missing argument
 
 
+@pytest.mark.parametrize("args", [("storage", "migrate", "--to", "ftp://elsewhere/archive"),
+                                  ("reindex", "--import", "ftp://elsewhere/old-scans")])
+def test_an_unsupported_store_url_on_the_command_line_is_a_usage_error(run, args):
+    assert run("db", "upgrade").exit_code == ExitCode.OK
+    result = run(*args)
+    assert result.exit_code == ExitCode.USAGE, result.output
+    one_error(result, "ftp://elsewhere", "s3://bucket/prefix")
+
+
+def test_migrating_to_the_store_in_use_is_a_usage_error(run, home):
+    assert run("db", "upgrade").exit_code == ExitCode.OK
+    result = run("storage", "migrate", "--to", (home / "store").as_uri())
+    assert result.exit_code == ExitCode.USAGE, result.output
+    one_error(result, "already in use")
+
+
 def test_a_page_that_timed_out_makes_the_run_exit_3(run, page_pdf, monkeypatch):
     monkeypatch.setenv("DIGITIZE_PAGE_TIMEOUT", "0.001")  # real tesseract on a real page, no time
     result = run("ingest", page_pdf("qd.pdf"), "--json", "--jobs", "1")
