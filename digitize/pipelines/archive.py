@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine, false, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import db
@@ -218,6 +218,7 @@ def _check_schema(engine: Engine, url: str) -> None:
 
 
 _SQLITE_FULL, _SQLITE_READONLY, _PG_DISK_FULL, _PG_READ_ONLY = 13, 8, "53100", "25006"
+_SQLITE_CANNOT_OPEN = (10, 14)  # SQLITE_IOERR, SQLITE_CANTOPEN: what a read-only folder gives
 
 
 def database_error(exc: Exception, url: str, doing: str, *, advice: str | None = None) -> DatabaseError:
@@ -234,13 +235,16 @@ def database_error(exc: Exception, url: str, doing: str, *, advice: str | None =
         disk = f"the disk that holds {path.parent}" if path else "the database server's disk"
         return DatabaseError(f"{where}: the disk is full ({detail})",
                              advice=f"free space on {disk}, then run the same command again")
-    if primary == _SQLITE_READONLY or state == _PG_READ_ONLY or (path is not None and db.cannot_write(path)):
+    cannot_open = primary in _SQLITE_CANNOT_OPEN and path is not None and db.cannot_write(path)
+    if primary == _SQLITE_READONLY or state == _PG_READ_ONLY or cannot_open:
         which = (f"its folder {path.parent}" if path and not os.access(path.parent, os.W_OK | os.X_OK)
                  else f"the file {path}" if path else "the server allows only reading")
         return DatabaseError(f"{where}: the database is read-only ({which} cannot be written)",
                              advice="give the user running digitize write access (or mount it "
                              "read-write), then run the same command again; search, show and export "
                              "work on a read-only archive")
+    if isinstance(exc, IntegrityError):  # the data's, not the database's: no advice to give
+        return DatabaseError(f"{where}: {detail}", advice=advice)
     if path is not None:
         return DatabaseError(f"{where}: {detail}",
                              advice=advice or "check DIGITIZE_DB_URL (or --db) and the file")
