@@ -45,6 +45,15 @@ class Context:
             self._archive = Archive(self.settings())
         return self._archive
 
+    @property
+    def reading(self) -> Archive:
+        """The archive for a command that only reads: it must exist, and may be read-only."""
+        if self._archive is None:
+            from .pipelines.archive import Archive
+
+            self._archive = Archive(self.settings(), reading=True)
+        return self._archive
+
 
 pass_ctx = click.make_pass_decorator(Context)
 
@@ -99,8 +108,13 @@ def _log_to_file(obj: Context) -> None:
         return
     from logging.handlers import RotatingFileHandler
 
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
+    except OSError as exc:  # a read-only home can still be searched: without its log
+        log.warning("cannot write the log file %s (%s); going on without it", log_file,
+                    exc.strerror or exc)
+        return
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     root = logging.getLogger()
@@ -181,7 +195,18 @@ def ingest(obj: Context, paths: tuple[Path, ...], ocr: str | None, lang: str | N
     if fault is not None:
         _fail(f"{fault}; stopped there, {len(files) - len(reporter.results)} file(s) not archived",
               fault.exit_code)
-    if reporter.failed:
+    _exit_for_files(reporter.results, reporter.failed)
+
+
+def _exit_for_files(results: list[Any], failed: int) -> None:
+    """Exit 3 when files failed, or pages could not be read (their documents went in without
+    that text): said in one line; else return."""
+    from .pipelines.ingest import unread_pages_line
+
+    line = unread_pages_line(results)
+    if line:
+        click.echo(f"digitize: error: {render.clean(line)}", err=True)
+    if failed or line:
         sys.exit(int(ExitCode.FILES_FAILED))
 
 
@@ -212,6 +237,8 @@ def inbox(obj: Context, folder: Path, settle: float, delete_done: bool, retry_fa
     from .pipelines.inbox import InboxOptions, Watcher, run_pass
     from .pipelines.ingest import IngestOptions
 
+    if not folder.expanduser().is_dir():  # before a watcher is set on it
+        raise NotFound(f"{folder}: inbox folder does not exist", advice="create it or fix the path")
     settings = obj.settings(jobs=jobs, password_file=password_file)
     check_tools(settings.lang)
     options = InboxOptions(settle=settle, delete_done=delete_done, retry_failed=retry_failed,
@@ -221,6 +248,8 @@ def inbox(obj: Context, folder: Path, settle: float, delete_done: bool, retry_fa
     if not watch:
         summary = run_pass(obj.archive, folder, options)
         render.inbox_summary(summary, as_json=as_json)
+        if summary.fault is None:  # a fault of the archive was said already, with its own code
+            _exit_for_files(summary.results, summary.failed)
         sys.exit(int(summary.exit_code))
     with Watcher(folder, poll=poll, rescan=rescan) as watcher:
         while not watcher.stopping.is_set():
@@ -241,7 +270,7 @@ def show(obj: Context, doc_id: int, as_json: bool) -> None:
     """Show one document: fields with confidence and source, pages, a link to open it."""
     from .pipelines import records
 
-    record = records.document_record(obj.archive, doc_id, with_url=True)
+    record = records.document_record(obj.reading, doc_id, with_url=True)
     if as_json:
         click.echo(render.json_text(record, indent=2))
     else:
@@ -258,7 +287,8 @@ def get(obj: Context, doc_id: int, output: Path, original: bool) -> None:
     """Write a document's searchable PDF (or its original) to a file."""
     from .pipelines import records
 
-    written = records.fetch_file(obj.archive, doc_id, output, original=original)
+    _output_folder(output if output.is_dir() else output.parent)
+    written = records.fetch_file(obj.reading, doc_id, output, original=original)
     if not obj.quiet:
         click.echo(render.clean(written))
 
@@ -274,14 +304,23 @@ def export(obj: Context, fmt: str, with_text: bool, output: Path | None) -> None
     """Export every document's record (jsonl, or CSV for Excel with Phụ lục VI headers)."""
     from .pipelines import records
 
+    if output is not None:
+        _output_folder(output.parent)
     # CSV starts with a UTF-8 BOM so that Excel reads the Vietnamese text right
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with click.open_file(str(output) if output else "-", "w", encoding=encoding, atomic=bool(output)) as out:
         if fmt == "jsonl":
-            for record in records.iter_records(obj.archive, with_text=with_text):
+            for record in records.iter_records(obj.reading, with_text=with_text):
                 out.write(render.json_text(record) + "\n")
         else:
-            records.write_csv(obj.archive, out)
+            records.write_csv(obj.reading, out)
+
+
+def _output_folder(folder: Path) -> None:
+    """-o names a file in a folder that must exist: a typo must not scatter new folders."""
+    if not folder.is_dir():
+        raise NotFound(f"{folder}: no such folder for -o", advice="create it first, or give -o a file "
+                       "in a folder that exists")
 
 
 class SearchCommand(click.Command):
@@ -341,7 +380,7 @@ def search(obj: Context, query_words: tuple[str, ...], doc_type: str | None, iss
 
     query = " ".join(query_words)
     hits = records.search(
-        obj.archive, query, doc_type=doc_type, issuer=issuer,
+        obj.reading, query, doc_type=doc_type, issuer=issuer,
         date_from=date_from.date().isoformat() if date_from else None,
         date_to=date_to.date().isoformat() if date_to else None, number=number, limit=limit,
     )
@@ -379,7 +418,7 @@ def review_cmd(obj: Context, list_only: bool, threshold: float | None, limit: in
     """Go through fields the machine was unsure of: accept, correct or clear each one."""
     from .pipelines import review
 
-    items = list(review.pending(obj.archive, limit=limit, threshold=threshold))
+    items = list(review.pending(obj.reading if list_only else obj.archive, limit=limit, threshold=threshold))
     if not items:
         click.echo("nothing to review")
         return
@@ -396,7 +435,7 @@ def stats(obj: Context, as_json: bool) -> None:
     """Counts by type, issuer, year and month; pages; documents needing review."""
     from .db import repository
 
-    with obj.archive.session() as session:
+    with obj.reading.session() as session:
         counts = repository.stats(session)
     if as_json:
         click.echo(render.json_text(counts, indent=2))
@@ -439,7 +478,8 @@ def reindex(obj: Context, if_needed: bool, reocr: bool, where_items: tuple[str, 
             for result in results:
                 reporter.result(result)
         reporter.summary()
-        sys.exit(int(ExitCode.FILES_FAILED if reporter.failed else ExitCode.OK))
+        _exit_for_files(reporter.results, reporter.failed)
+        sys.exit(int(ExitCode.OK))
     with render.CountingProgress("documents", quiet=obj.quiet or as_json) as progress:
         summary = pipeline.reextract(obj.archive, where, if_needed=if_needed, restart=restart,
                                      jobs=settings.effective_jobs, on_progress=progress.advance)
@@ -490,7 +530,7 @@ def verify(obj: Context, deep: bool, repair: bool, copies_in: tuple[Path, ...], 
     settings = obj.settings(password_file=password_file)
     if missing := [p for p in copies_in if not p.is_dir()]:
         raise NotFound(f"{missing[0]}: no such folder", advice="give --from a folder that holds copies")
-    report = run_verify(obj.archive, deep=deep, repair=repair, copies_in=copies_in,
+    report = run_verify(obj.archive if repair else obj.reading, deep=deep, repair=repair, copies_in=copies_in,
                         password=_password(settings, password) if repair else None)
     if as_json:
         click.echo(render.json_text(report.to_json()))
@@ -531,20 +571,37 @@ def storage_migrate(obj: Context, target: str, no_switch: bool) -> None:
 @pass_ctx
 def db_upgrade(obj: Context) -> None:
     """Create or upgrade the schema to the newest revision."""
-    from . import db
+    from sqlalchemy.exc import SQLAlchemyError
 
-    engine = obj.archive.engine  # opening the archive brings its schema to the newest revision
-    click.echo(f"database at revision {db.current_revision(engine)}")
+    from . import db
+    from .pipelines.archive import database_error
+
+    engine = obj.archive.open_engine(upgrade=False)
+    try:
+        db.upgrade(engine)
+        revision = db.current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise database_error(exc, obj.settings().effective_db_url, "cannot upgrade the database") from exc
+    click.echo(f"database at revision {revision}")
 
 
 @db_group.command("current")
 @pass_ctx
 def db_current(obj: Context) -> None:
     """Print the schema revision of the database (and which database, without its password)."""
-    from .config import safe_url
+    from sqlalchemy.exc import SQLAlchemyError
 
-    current, newest = obj.archive.schema_revisions()
-    click.echo(f"{current or 'empty'} (newest: {newest}) in {safe_url(obj.settings().effective_db_url)}")
+    from . import db
+    from .config import safe_url
+    from .pipelines.archive import database_error
+
+    engine = obj.reading.open_engine(upgrade=False)
+    try:
+        revision = db.current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise database_error(exc, obj.settings().effective_db_url, "cannot read the database") from exc
+    url = safe_url(obj.settings().effective_db_url)
+    click.echo(f"{revision or 'empty'} (newest: {db.head_revision(engine)}) in {url}")
 
 
 def main() -> None:

@@ -122,6 +122,7 @@ def load_settings(
     settings = replace(Settings(), **{k: _coerce(k, v) for k, v in layers.items()})
     if settings.ocr not in OCR_MODES:
         raise ConfigError(f"ocr mode {settings.ocr!r} is not one of {', '.join(OCR_MODES)}")
+    _check_ranges(settings)
     return settings
 
 
@@ -140,6 +141,21 @@ def safe_url(url: str) -> str:
     except (ArgumentError, ValueError):  # not a URL SQLAlchemy reads: mask what looks secret
         shown = _USERINFO_PASSWORD.sub(r"\1***@", url)
     return _SECRET_QUERY.sub(r"\1***", shown)
+
+
+# Ranges a setting must keep to (inclusive); the URL expiry's upper end is what S3 allows
+# a presigned URL (7 days).
+RANGES: dict[str, tuple[float, float, str]] = {
+    "url_expiry": (1, 7 * 24 * 3600, "seconds (at most 7 days)"),
+}
+
+
+def _check_ranges(settings: Settings) -> None:
+    for name, (low, high, unit) in RANGES.items():
+        value = getattr(settings, name)
+        if not low <= value <= high:
+            raise ConfigError(f"setting {name}={value:g} is out of range: give {low:g} to {high:g} {unit}",
+                              advice=f"fix DIGITIZE_{name.upper()} or {name} in digitize.toml")
 
 
 def read_password_file(path: Path) -> str:

@@ -129,12 +129,13 @@ class IngestResult:
     timings: dict[str, float] = field(default_factory=dict)
     needs_review: list[str] = field(default_factory=list)
     fault: DigitizeError | None = None  # failed by a fault of the archive, not of the file
+    unread_pages: list[int] = field(default_factory=list)  # archived without text: OCR timed out or failed
 
     def to_json(self) -> dict[str, Any]:
         return {
             "file": self.file, "status": self.status, "id": self.id, "sha256": self.sha256,
             "pages": self.pages, "error": self.error, "seconds": round(self.seconds, 3),
-            "warnings": self.warnings, "needs_review": self.needs_review,
+            "warnings": self.warnings, "needs_review": self.needs_review, "unread_pages": self.unread_pages,
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
 

@@ -82,7 +82,7 @@ def test_edit_is_audited_and_survives_reindex(run, archived, monkeypatch):
 def test_edit_rejects_unknown_field_and_id(run, archived):
     a, _ = archived
     bad = run("edit", a, "--field", "colour", "--value", "x")
-    assert bad.exit_code == ExitCode.CONFIG_ERROR and "unknown field 'colour'" in bad.stderr
+    assert bad.exit_code == ExitCode.USAGE and "unknown field 'colour'" in bad.stderr
     missing = run("edit", 999, "--field", "signer", "--value", "x")
     assert missing.exit_code == ExitCode.NOT_FOUND
     assert run("edit", a, "--field", "signer").exit_code == ExitCode.USAGE

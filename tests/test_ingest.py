@@ -94,6 +94,7 @@ def test_show_export_and_search(run, page_pdf):
 
 
 def test_show_unknown_id(run):
+    assert run("db", "upgrade").exit_code == ExitCode.OK  # an archive, without that document
     result = run("show", 12345)
     assert result.exit_code == ExitCode.NOT_FOUND
     assert "no document with id 12345" in result.stderr

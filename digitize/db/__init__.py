@@ -5,10 +5,12 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,14 +31,55 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000  # how long a write waits for another command's 
 SCHEMA_LOCK_KEY = 0x6469676974697A65
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with the pragmas SQLite needs for a shared archive (WAL, FKs, waiting)."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite database URL (None: another database, or in memory)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    return Path(url.removeprefix("sqlite:///").split("?", 1)[0]).expanduser()
+
+
+def cannot_write(path: Path) -> bool:
+    """Whether SQLite could not write this database: its file or its folder is read-only
+    (a read-only mount, or modes that forbid this user)."""
+    return not os.access(path.parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK))
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine with the pragmas SQLite needs for a shared archive (WAL, FKs, waiting).
+
+    `read_only` (SQLite only) opens an existing file without writing anything beside it. In
+    a folder that cannot be written, WAL's -shm file cannot be made: with no -wal file there
+    (no writer has it open) the file is opened immutable, as on a read-only medium; with one,
+    SQLite reads it read-only with the writer's files, so that nothing half-written is seen.
+    """
+    path = sqlite_path(url)
+    if read_only and path is not None:
+        return _read_only_engine(path)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _read_only_engine(path: Path) -> Engine:
+    writer = os.access(path.parent, os.W_OK | os.X_OK) or path.with_name(path.name + "-wal").exists()
+    uri = f"file:{quote(str(path.absolute()))}?{'mode=ro' if writer else 'immutable=1'}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    engine = create_engine("sqlite://", creator=connect, future=True)
+    event.listen(engine, "connect", _sqlite_read_pragmas)
+    return engine
+
+
+def _sqlite_read_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

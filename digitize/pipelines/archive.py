@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import getpass
 import hashlib
 import logging
+import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -13,14 +15,14 @@ from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine, false, update
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import db
 from ..config import Settings, safe_url
 from ..db import repository
 from ..db.models import Document
-from ..errors import ArchiveError, ConfigError, DatabaseError
+from ..errors import ArchiveError, ConfigError, DatabaseError, NotFound
 from ..metadata.text import fold
 from ..records import Metadata
 from ..storage import ObjectMissing, ObjectStore, StorageError, open_store
@@ -49,27 +51,46 @@ def filter_keys(metadata: Metadata) -> dict[str, str | None]:
 
 
 class Archive:
-    """Database + object store for one command; nothing is opened until first used."""
+    """Database + object store for one command; nothing is opened until first used.
 
-    def __init__(self, settings: Settings) -> None:
+    `reading`: the command only reads (search, show, export...). It needs an archive that
+    exists (a mistyped --home must not make an empty one), and works on a read-only home:
+    the database is then opened read-only, with no schema upgrade.
+    """
+
+    def __init__(self, settings: Settings, *, reading: bool = False) -> None:
         self.settings = settings
+        self.reading = reading
 
     @cached_property
     def engine(self) -> Engine:
-        with _opening(self.settings.effective_db_url) as url:
-            engine = db.make_engine(url)
-            db.ensure_schema(engine)
-        return engine
+        return self.open_engine()
 
-    def schema_revisions(self) -> tuple[str | None, str | None]:
-        """The database's schema revision and the newest one, for `db current`: looking, not
-        upgrading."""
-        with _opening(self.settings.effective_db_url) as url:
-            engine = db.make_engine(url)
-            try:
-                return db.current_revision(engine), db.head_revision(engine)
-            finally:
-                engine.dispose()
+    def open_engine(self, *, upgrade: bool = True) -> Engine:
+        """The database's engine; `upgrade` brings its schema up to date first (when it can
+        be written: a read-only archive must already be at the current schema)."""
+        url = self.settings.effective_db_url
+        path = db.sqlite_path(url)
+        if self.reading and path is not None and not path.is_file():
+            raise NotFound(f"no archive in {path.parent} ({path.name} is not there)",
+                           advice="check --home (DIGITIZE_HOME) or --db; `digitize ingest FILES` or "
+                           "`digitize db upgrade` creates an archive")
+        read_only = self.reading and path is not None and db.cannot_write(path)
+        try:
+            engine = db.make_engine(url, read_only=read_only)
+            if upgrade and read_only:
+                _check_schema(engine, url)
+            elif upgrade:
+                db.ensure_schema(engine)
+        except SQLAlchemyError as exc:  # OperationalError, or DatabaseError: "file is not a database"
+            raise database_error(exc, url, "cannot open the database") from exc
+        except ArgumentError as exc:  # its text never holds the URL
+            raise ConfigError(f"the database URL {safe_url(url)} is not valid: {exc}",
+                              advice="check DIGITIZE_DB_URL (--db); %-escape @ : / % in a password") from exc
+        except ModuleNotFoundError as exc:
+            raise ConfigError(f"database driver missing for {safe_url(url)}: {exc}",
+                              advice="pip install 'digitize[postgres]'") from exc
+        return engine
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
@@ -84,7 +105,7 @@ class Archive:
                 session.commit()
             except SQLAlchemyError as exc:
                 session.rollback()
-                raise DatabaseError(f"database error: {exc}") from exc
+                raise database_error(exc, self.settings.effective_db_url, "cannot use the database") from exc
             except BaseException:
                 session.rollback()
                 raise
@@ -108,11 +129,9 @@ class Archive:
             try:  # an update of no rows still takes the write lock (SQLite) or needs a writable server
                 session.execute(update(Document).where(false()).values(id=Document.id))
             except SQLAlchemyError as exc:
-                raise DatabaseError(
-                    f"the database {safe_url(self.settings.effective_db_url)} cannot be written: "
-                    f"{getattr(exc, 'orig', None) or exc}",
-                    advice="check that it is not read-only or locked by another program and that "
-                    "the server is running, then run the same command again") from exc
+                raise database_error(exc, self.settings.effective_db_url, "cannot write to the database",
+                                     advice="check that no other program holds it locked, then run "
+                                     "the same command again") from exc
             finally:
                 session.rollback()
 
@@ -126,7 +145,7 @@ class Archive:
                 probe.write_bytes(data)
                 store.put(key, probe, sha256=hashlib.sha256(data).hexdigest(), content_type="text/plain")
         except (StorageError, OSError) as exc:
-            raise ArchiveError(f"the object store {store.url} cannot be written: {exc}",
+            raise ArchiveError(f"the object store {store.url} cannot be written: {store_problem(exc)}",
                                advice="fix the store (or its credentials), then run the same "
                                "command again") from exc
         try:
@@ -174,8 +193,8 @@ def check_object(store: ObjectStore, key: str, sha: str | None, size: int | None
             stored = info.sha256 or store.checksum(key)
     except ObjectMissing:
         return "missing", "not in the store"
-    except StorageError as exc:
-        return "unreadable", str(exc)
+    except (StorageError, OSError) as exc:  # OSError: a local copy that cannot be read
+        return "unreadable", store_problem(exc)
     if stored is not None and stored != sha:
         return "checksum", f"store has sha256 {stored[:12]}…, recorded {sha[:12]}…"
     if damage:
@@ -204,19 +223,58 @@ def original_problem(archive: Archive, sha256: str) -> str | None:
     return f"{found[0]}: {found[1]}" if found else None
 
 
-@contextmanager
-def _opening(url: str) -> Iterator[str]:
-    """Opening the database: what goes wrong becomes one line that names it without its
-    password (safe_url), with advice."""
-    try:
-        yield url
-    except OperationalError as exc:
-        advice = ("check DIGITIZE_DB_URL and that its folder can be written (a read-only home?)"
-                  if url.startswith("sqlite") else "check DIGITIZE_DB_URL and that the server is running")
-        raise DatabaseError(f"cannot open the database {safe_url(url)}: {exc.orig}", advice=advice) from exc
-    except ArgumentError as exc:  # its text never holds the URL
-        raise ConfigError(f"the database URL {safe_url(url)} is not valid: {exc}",
-                          advice="check DIGITIZE_DB_URL (--db); %-escape @ : / % in a password") from exc
-    except ModuleNotFoundError as exc:
-        raise ConfigError(f"database driver missing for {safe_url(url)}: {exc}",
-                          advice="pip install 'digitize[postgres]'") from exc
+def _check_schema(engine: Engine, url: str) -> None:
+    """A database opened read-only cannot be upgraded: it must be at the current schema."""
+    revision = db.current_revision(engine)
+    if revision is None:
+        raise NotFound(f"no archive in the database {safe_url(url)} (it holds no digitize tables)",
+                       advice="check --home (DIGITIZE_HOME) or --db")
+    if revision != db.HEAD_REVISION:
+        raise DatabaseError(f"the database {safe_url(url)} is read-only and its schema is at revision "
+                            f"{revision}, not {db.HEAD_REVISION}",
+                            advice="run `digitize db upgrade` once where it can be written")
+
+
+_SQLITE_FULL, _SQLITE_READONLY, _PG_DISK_FULL, _PG_READ_ONLY = 13, 8, "53100", "25006"
+_SQLITE_CANNOT_OPEN = (10, 14)  # SQLITE_IOERR, SQLITE_CANTOPEN: what a read-only folder gives
+
+
+def database_error(exc: Exception, url: str, doing: str, *, advice: str | None = None) -> DatabaseError:
+    """One line saying what is wrong with the database: its disk is full, it is read-only,
+    or (for a server) it cannot be reached; the SQL itself is left out."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    path = db.sqlite_path(url)
+    where = f"{doing} {safe_url(url)}"
+    if primary == _SQLITE_FULL or state == _PG_DISK_FULL or "no space left" in detail.lower():
+        disk = f"the disk that holds {path.parent}" if path else "the database server's disk"
+        return DatabaseError(f"{where}: the disk is full ({detail})",
+                             advice=f"free space on {disk}, then run the same command again")
+    cannot_open = primary in _SQLITE_CANNOT_OPEN and path is not None and db.cannot_write(path)
+    if primary == _SQLITE_READONLY or state == _PG_READ_ONLY or cannot_open:
+        which = (f"its folder {path.parent}" if path and not os.access(path.parent, os.W_OK | os.X_OK)
+                 else f"the file {path}" if path else "the server allows only reading")
+        return DatabaseError(f"{where}: the database is read-only ({which} cannot be written)",
+                             advice="give the user running digitize write access (or mount it "
+                             "read-write), then run the same command again; search, show and export "
+                             "work on a read-only archive")
+    if isinstance(exc, IntegrityError):  # the data's, not the database's: no advice to give
+        return DatabaseError(f"{where}: {detail}", advice=advice)
+    if path is not None:
+        return DatabaseError(f"{where}: {detail}",
+                             advice=advice or "check DIGITIZE_DB_URL (or --db) and the file")
+    return DatabaseError(f"{where}: {detail}",
+                         advice=advice or "check DIGITIZE_DB_URL and that the server is running")
+
+
+def store_problem(exc: BaseException) -> str:
+    """What a failed store write says, in words: a full disk is named as such."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+            return "the store's disk is full: free space on it"
+        cause = cause.__cause__ or cause.__context__
+    return str(exc)

@@ -34,8 +34,8 @@ from ..errors import (
     DatabaseError,
     DigitizeError,
     ExitCode,
-    InputError,
     LockedError,
+    NotFound,
 )
 from ..ocr import sources, tesseract
 from .archive import Archive, original_problem
@@ -211,7 +211,7 @@ def run_pass(archive: Archive, folder: Path, options: InboxOptions,
     started = time.perf_counter()
     folder = folder.expanduser()
     if not folder.is_dir():
-        raise InputError(f"{folder}: inbox folder does not exist", advice="create it or fix the path")
+        raise NotFound(f"{folder}: inbox folder does not exist", advice="create it or fix the path")
     summary = InboxSummary(folder=str(folder))
     with inbox_lock(folder, archive.settings.home / "locks"):
         if options.retry_failed:

@@ -45,7 +45,7 @@ from ..ocr.raster import RenderError
 from ..ocr.reread import RereadTask, reread_region
 from ..records import METADATA_FIELDS, FieldValue, IngestResult, Metadata, PageOcr, Progress, Word
 from ..storage import StorageError
-from .archive import Archive, current_actor, filter_keys, stored_original
+from .archive import Archive, current_actor, filter_keys, store_problem, stored_original
 from .executor import Pool
 from .leftovers import KEEP_MARK, work_folder
 
@@ -65,6 +65,24 @@ class IngestOptions:
     password: str | None = None
     keep_temp: bool = False
     replace: bool = False  # re-OCR a document already archived (reindex --reocr)
+
+
+def unread_pages_line(results: Iterable[IngestResult]) -> str | None:
+    """One line on the pages archived without text (tesseract timed out or failed on them),
+    or None: such a run exits 3, as one with failed files does."""
+    unread = [r for r in results if r.unread_pages and r.status != "failed"]
+    if not unread:
+        return None
+    first = unread[0]
+    pages = sum(len(r.unread_pages) for r in unread)
+    ids = [str(r.id) for r in unread if r.id is not None]
+    again = (f"`digitize reindex --reocr --where id={ids[0]}`" if len(ids) == 1 else
+             f"`digitize reindex --reocr --where id=N` for documents {', '.join(ids[:10])}"
+             + ("…" if len(ids) > 10 else ""))
+    return (f"some pages failed: {pages} page(s) in {len(unread)} file(s) could not be read (OCR timed out "
+            f"or failed) and were archived without their text, first {first.file} page "
+            f"{first.unread_pages[0]}; raise page_timeout (--page-timeout), then read them again "
+            f"with {again}")
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -330,9 +348,10 @@ def _heal_original(archive: Archive, path: Path, sha256: str, kind: str, result:
         return
     try:
         archive.store.put(key, path, sha256=sha256, content_type=_content_type(kind))
-    except StorageError as exc:
+    except (StorageError, OSError) as exc:
         raise ArchiveError(f"{path}: the archived original is lost ({problem}) and could not be put back "
-                            f"({exc}); the file is untouched, run the same command again later") from exc
+                           f"({store_problem(exc)}); the file is untouched, run the same command again "
+                           "later") from exc
     log.warning("%s: the archived original was lost (%s); restored from this identical file", path, problem)
     result.warnings.append(f"the archived original was lost ({problem}); restored from this file")
 
@@ -440,6 +459,8 @@ def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[s
             raise InputError(f"{job.path}: {exc}", advice="check the file, or raise max_megapixels") from exc
         pages.append(page_result.ocr)
         job.result.warnings.extend(page_result.ocr.warnings)
+        if page_result.error is not None:  # timed out or failed: the document goes in without it
+            job.result.unread_pages.append(info.number)
         for name, seconds in page_result.timings.items():
             job.result.timings[name] = job.result.timings.get(name, 0.0) + seconds
         if page_result.geometry is not None:
@@ -615,8 +636,8 @@ def _archive(
         if not _unchanged_source(source):  # the file's doing, not the store's
             raise InputError(f"{job.path}: changed or removed while it was being archived",
                              advice="put the finished scan back and run the same command again") from exc
-        raise ArchiveError(f"{job.path}: could not archive ({exc}); the original is untouched, "
-                           "run the same command again later") from exc
+        raise ArchiveError(f"{job.path}: could not archive ({store_problem(exc)}); the original is "
+                           "untouched, run the same command again later") from exc
     result.timings["store"] = time.perf_counter() - t
     t = time.perf_counter()
     if replace and result.id is not None:

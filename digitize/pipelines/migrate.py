@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..db import repository
-from ..errors import ArchiveError
+from ..errors import UsageError
 from ..ocr.sources import sha256_of
 from ..storage import ObjectMissing, ObjectStore, StorageError, open_store
 from .archive import Archive
@@ -36,10 +36,10 @@ def migrate(archive: Archive, target_url: str) -> MigrateReport:
     source = archive.store
     try:
         target = open_store(target_url)
-    except ValueError as exc:
-        raise ArchiveError(str(exc)) from exc
+    except ValueError as exc:  # the command line's --to, not the archive
+        raise UsageError(str(exc)) from exc
     if target.url == source.url:
-        raise ArchiveError(f"{target_url} is the store already in use")
+        raise UsageError(f"{target_url} is the store already in use", advice="give --to another store")
     report = MigrateReport(target=target.url)
     with (tempfile.TemporaryDirectory(prefix=work_prefix("migrate"), dir=archive.settings.tmp_dir) as tmp,
           archive.session() as session):

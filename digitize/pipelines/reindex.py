@@ -28,10 +28,10 @@ from sqlalchemy import select
 
 from ..db import repository
 from ..db.models import Document, Event
-from ..errors import ConfigError, DigitizeError, UsageError
+from ..errors import ArchiveError, DigitizeError, NotFound, UsageError
 from ..metadata.derived import follow_manual
 from ..records import PageOcr
-from ..storage import StorageError, open_store
+from ..storage import ObjectInfo, ObjectStore, StorageError, open_store
 from .archive import Archive, current_actor, filter_key
 from .executor import make_executor
 from .ingest import (
@@ -319,11 +319,14 @@ def import_sources(archive: Archive, source: str, tmp: Path) -> Iterator[Path]:
     if "://" not in source or source.startswith("file://"):
         folder = Path(source.removeprefix("file://")).expanduser()
         if not folder.is_dir():
-            raise ConfigError(f"{folder}: not a folder", advice="give a folder or s3://bucket/prefix")
+            raise NotFound(f"{folder}: no such folder to import", advice="give a folder or s3://bucket/prefix")
         yield from collect_files([folder])
         return
-    store = open_store(source)
-    for number, info in enumerate(store.iter(), 1):
+    try:
+        store = open_store(source)
+    except ValueError as exc:  # the command line's --import
+        raise UsageError(str(exc)) from exc
+    for number, info in enumerate(_listing(store, source), 1):
         if Path(info.key).suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
         ours = ARCHIVE_KEY.search(info.key)
@@ -336,6 +339,17 @@ def import_sources(archive: Archive, source: str, tmp: Path) -> Iterator[Path]:
             yield store.get(info.key, dest)
         except StorageError as exc:
             log.error("%s: cannot fetch %s (%s)", source, info.key, exc)
+
+
+def _listing(store: ObjectStore, source: str) -> Iterator[ObjectInfo]:
+    """What the store to import from holds; a store that cannot be listed (no credentials,
+    an outage, no such bucket) is an archive error, said once."""
+    try:
+        yield from store.iter()
+    except StorageError as exc:
+        raise ArchiveError(f"cannot list {source} to import it: {exc}",
+                           advice="fix the store or its credentials, then run the same command "
+                           "again") from exc
 
 
 def _archived(archive: Archive, sha256: str) -> bool:

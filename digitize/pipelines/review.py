@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..db import repository
 from ..db.models import Document
-from ..errors import ConfigError, NotFound, UsageError
+from ..errors import NotFound, UsageError
 from ..metadata.derived import derive
 from ..metadata.text import nfc
 from ..metadata.typed import TypedValueError, typed_value
@@ -92,7 +92,7 @@ def set_field(archive: Archive, doc_id: int, field: str, value: str | None) -> t
     follow it.
     """
     if field not in METADATA_FIELDS:
-        raise ConfigError(f"unknown field {field!r}", advice=f"one of: {', '.join(METADATA_FIELDS)}")
+        raise UsageError(f"unknown field {field!r}", advice=f"one of: {', '.join(METADATA_FIELDS)}")
     value = (nfc(value).strip() or None) if value is not None else None
     if value is not None:
         try:

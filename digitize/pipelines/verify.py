@@ -20,9 +20,10 @@ from typing import Any
 
 from ..db import repository
 from ..db.models import Document
+from ..errors import ArchiveError
 from ..ocr.sources import sha256_of
 from ..storage import ObjectStore, StorageError
-from .archive import Archive, check_object
+from .archive import Archive, check_object, store_problem
 from .ingest import ARCHIVE_KEY, IngestOptions, ingest
 from .leftovers import remove_partial, stale_partials, work_prefix
 
@@ -67,9 +68,21 @@ def verify(archive: Archive, *, deep: bool = False, repair: bool = False,
            copies_in: Sequence[Path] = (), password: str | None = None) -> VerifyReport:
     """Check every recorded object; with `repair`, put back what can be put back (lost
     originals from an identical file: where it was ingested from, the inbox's done/ beside
-    it, or anywhere under `copies_in`)."""
-    report = VerifyReport()
+    it, or anywhere under `copies_in`). A store that cannot be reached or read at all is the
+    archive's fault, not a list of problems: ArchiveError (exit 6)."""
     store = archive.store
+    try:
+        store.exists("digitize-probe/verify")  # an outage or bad credentials: one line, at once
+        return _verify(archive, store, deep=deep, repair=repair, copies_in=copies_in, password=password)
+    except StorageError as exc:
+        raise ArchiveError(f"cannot check the object store {store.url}: {exc}",
+                           advice="fix the store (or its credentials), then run `digitize verify` "
+                           "again") from exc
+
+
+def _verify(archive: Archive, store: ObjectStore, *, deep: bool, repair: bool, copies_in: Sequence[Path],
+            password: str | None) -> VerifyReport:
+    report = VerifyReport()
     copies = _Copies(copies_in)
     referenced: set[str] = set()
     to_reocr: set[int] = set()
@@ -166,8 +179,8 @@ def _restore_original(store: ObjectStore, doc: Document, copies: _Copies, proble
         return
     try:
         store.put(doc.original_key, path, sha256=doc.sha256)
-    except StorageError as exc:
-        problem.detail += f"; not repaired: {exc}"
+    except (StorageError, OSError) as exc:
+        problem.detail += f"; not repaired: {store_problem(exc)}"
         return
     problem.repaired = True
     problem.detail += f"; restored from {path}"

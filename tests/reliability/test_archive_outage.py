@@ -47,16 +47,16 @@ def test_a_read_only_store_leaves_the_scans_in_the_inbox(run, inbox, tmp_path):
 
 
 def test_a_read_only_home_leaves_the_scans_in_the_inbox(run, inbox, home):
-    assert run("export").exit_code == ExitCode.OK  # the archive exists, then its home turns read-only
+    assert run("db", "upgrade").exit_code == ExitCode.OK  # the archive exists, then its home turns read-only
     with read_only(home):
         result = run("inbox", inbox, "--jobs", "1")
     assert result.exit_code == ExitCode.DATABASE_ERROR, result.output
-    _one_error(result.stderr, "can be written", "2 file(s) left in the inbox")
+    _one_error(result.stderr, "read-only", "2 file(s) left in the inbox")
     assert untouched(inbox) and "Traceback" not in result.stderr
 
 
 def test_a_locked_database_leaves_the_scans_in_the_inbox(run, inbox, home, monkeypatch):
-    assert run("export").exit_code == ExitCode.OK
+    assert run("db", "upgrade").exit_code == ExitCode.OK
     monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 300, raising=False)
     holder = sqlite3.connect(home / "digitize.sqlite3", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
