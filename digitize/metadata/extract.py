@@ -19,41 +19,34 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from digitize.metadata import dates
+from digitize.metadata.agencies import group_agencies, initials
+from digitize.metadata.caps import CAPS_PHRASES, CapsEvidence, read_caps, upper_caps_line
 from digitize.metadata.consensus import DocumentLexicon
 from digitize.metadata.header import Header, find_header, urgency_mark
 from digitize.metadata.layout import Segment, looks_like_stamp, segments_of, trust
-from digitize.metadata.names import restore_name
+from digitize.metadata.names import doubtful_name_words, name_words, restore_name
+from digitize.metadata.number_symbol import (
+    NumberSymbol,
+    agency_groups_known,
+    parse_number_symbol,
+    symbol_type,
+)
 from digitize.metadata.phrases import ADMIN_PHRASES
-from digitize.metadata.signer import SignerBlock, find_signer, name_words
+from digitize.metadata.signer import (
+    SignerBlock,
+    delegation_of,
+    deputy_title,
+    find_signer,
+    normalise_title_line,
+)
 from digitize.metadata.stamps import StampTime, best_stamp_time, find_stamp_times
+from digitize.metadata.tables import CONG_VAN, LOCALITIES, PROVINCES, SURNAMES, UNMARKED_NAME_SYLLABLES
 from digitize.metadata.text import (
     fold,
     has_vietnamese_marks,
     implausible_words,
     squash_spaces,
     unknown_words,
-)
-from digitize.metadata.vn_admin import (
-    CAPS_PHRASES,
-    CONG_VAN,
-    LOCALITIES,
-    PROVINCES,
-    SURNAMES,
-    UNMARKED_NAME_SYLLABLES,
-    CapsEvidence,
-    NumberSymbol,
-    agency_groups_known,
-    canonical_place,
-    delegation_of,
-    deputy_title,
-    doubtful_name_words,
-    group_agencies,
-    initials,
-    normalise_title_line,
-    parse_number_symbol,
-    read_caps,
-    symbol_type,
-    upper_caps_line,
 )
 from digitize.records import METADATA_FIELDS, FieldValue, Metadata, PageOcr
 
@@ -287,7 +280,7 @@ class _Reader:
         if reading.value is not None:
             conf = 0.98 if layer and reading.clean else reading.confidence
             self.fields["issued_date"] = _field(reading.value.isoformat(), conf, src)
-        place, known = canonical_place(reading.place)
+        place, known = dates.canonical_place(reading.place)
         if place and not known and implausible_words(place.lower()) and reading.place_conf < UNREADABLE:
             place = ""  # "Đô PHHội": letters OCR could not read are no place name
         if place:

@@ -22,8 +22,8 @@ from digitize.metadata.header import find_header
 from digitize.metadata.layout import Segment, median_height, segments_of
 from digitize.metadata.names import known_form
 from digitize.metadata.signer import find_signer
+from digitize.metadata.tables import SURNAMES
 from digitize.metadata.text import fold, nfc
-from digitize.metadata.vn_admin import SURNAMES
 from digitize.records import FieldValue, Metadata, PageOcr, Word
 
 # The signer box starts here (share of the page width): clear of the nơi nhận list.
