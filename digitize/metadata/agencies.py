@@ -56,3 +56,20 @@ def group_agencies(lines: list[str]) -> list[list[int]]:
         else:
             units.append([i])
     return units
+
+
+_LOCALITY_WORDS = frozenset(fold(x).split()[0].rstrip(".") for x in LOCALITIES)
+
+
+def drop_stray_dashes(tokens: list[str], covered: list[bool]) -> tuple[list[str], list[bool]]:
+    """Drop "-" tokens that join nothing in an agency name: at its end, or before a
+    locality ("ỦY BAN NHÂN DÂN -" / "TỈNH KHÁNH HÒA": a speck or the rule read as a
+    dash). "PHÒNG TÀI CHÍNH - KẾ HOẠCH" keeps its own."""
+    keep = []
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        stray = tok in ("-", "–", "—") and (nxt is None or fold(nxt).rstrip(".") in _LOCALITY_WORDS)
+        keep.append(not stray)
+    return [t for t, k in zip(tokens, keep, strict=True) if k], [
+        c for c, k in zip(covered, keep, strict=True) if k
+    ]

@@ -7,7 +7,10 @@ of phrases (the tables of `data/`); OCR drops or slips their marks ("TINH QUANG 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from digitize.metadata.tables import (
@@ -19,7 +22,7 @@ from digitize.metadata.tables import (
     TYPE_CODES,
     URGENCY,
 )
-from digitize.metadata.text import exact_similarity, fold, has_vietnamese_marks, is_upper_text
+from digitize.metadata.text import exact_similarity, fold, has_vietnamese_marks, is_upper_text, squash_spaces
 
 
 def _caps_phrases() -> dict[str, list[str]]:
@@ -205,3 +208,34 @@ def upper_caps_line(text: str) -> str:
         return word.upper() if upper >= len(letters) - 1 and word[:1].isupper() else word
 
     return " ".join(fix(w) for w in text.split())
+
+
+def caps_words(texts: Iterable[str]) -> Counter[str]:
+    """Capital words (two letters or more) the document prints, as printed."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for word in re.findall(r"[^\W\d_]{2,}", text):
+            if word.isupper():
+                counts[word] += 1
+    return counts
+
+
+def clean_caps(text: str) -> str:
+    """Trim OCR debris around a caps line ("PHÒNG NỘI VỤ ˆ": a speck read as a modifier
+    letter); a trailing '-' continues on the next line."""
+    tokens = squash_spaces(text).split()
+    while tokens and speck(tokens[0]):
+        tokens.pop(0)
+    while tokens and speck(tokens[-1]) and tokens[-1] not in ("-", "–"):
+        tokens.pop()
+    return " ".join(tokens).lstrip(" -_.,;:|'`~—").rstrip(" _.,;:|'`~—")
+
+
+def speck(token: str) -> bool:
+    """A token with no letter or digit of a word: marks alone ("ˆ", "|", "'", "~")."""
+    return not any(c.isalnum() and not unicodedata.category(c).startswith("Lm") for c in token)
+
+
+def known_caps(word: str) -> bool:
+    """True when `word` is a word of some known header phrase (marks aside)."""
+    return any(fold(word) in key.split() for key in CAPS_PHRASES)

@@ -18,11 +18,13 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from rapidfuzz import fuzz
+
 from digitize.metadata.caps import CapsEvidence, read_caps
 from digitize.metadata.layout import Segment, looks_like_stamp, median_height
 from digitize.metadata.names import name_of
 from digitize.metadata.tables import KT_DEPUTY, TITLE_WORDS
-from digitize.metadata.text import best_match, is_upper_text, squash_spaces
+from digitize.metadata.text import best_match, fold, is_upper_text, squash_spaces
 
 # Signer lines start right of this share of the page width.
 RIGHT_SIDE = 0.38
@@ -137,6 +139,35 @@ def deputy_title(kt_line: str) -> str | None:
 
 
 # Name syllables that are common without any mark. Another unmarked syllable in a name
+
+
+def deputy_without_kt(lines: list[str]) -> bool:
+    """A deputy's title ("PHÓ ...", "THỨ TRƯỞNG") must follow a "KT." line."""
+    for i, line in enumerate(lines):
+        deputy = fold(line).startswith(("pho ", "thu truong"))
+        if deputy and (i == 0 or delegation_of(lines[i - 1]) != "KT."):
+            return True
+    return False
+
+
+def lost_deputy_mark(lines: list[str]) -> str | None:
+    """The deputy title when a "KT. X" line is followed by X itself (its "PHÓ" unread)."""
+    if len(lines) < 2 or delegation_of(lines[-2]) != "KT.":
+        return None
+    deputy = deputy_title(lines[-2])
+    head = squash_spaces(lines[-2].split(None, 1)[1]) if " " in lines[-2] else ""
+    return deputy if deputy and lines[-1] == head else None
+
+
+def traces_of(title: str, debris: list[Segment]) -> bool:
+    """True when OCR debris under the delegation line spells most of `title` ("THƯ TRƯ
+    ỞN G" for "THỨ TRƯỞNG"): the line is there, broken by the seal or signature."""
+    if not debris:
+        return False
+    rows = sorted(debris, key=lambda s: (round(s.center_y / max(s.height, 1.0)), s.left))
+    text = "".join(fold(s.text) for s in rows).replace(" ", "")
+    key = fold(title).replace(" ", "")
+    return len(text) >= 0.6 * len(key) and fuzz.partial_ratio(key, text) >= 80
 
 
 # --- the block ------------------------------------------------------------------------
