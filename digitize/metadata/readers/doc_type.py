@@ -40,6 +40,8 @@ FAIR_WORD, FAIR_CONF = 0.85, 80
 ODD_WORDS = 0.55
 ODD_WORD = 0.85
 MARKS_LOST = 0.5
+# Prose of this many lowercase words or more, under this share of them marked, lost its marks.
+BARE_WORDS, BARE_SHARE = 6, 0.3
 
 
 def read_type_and_abstract(r: Reading) -> None:
@@ -156,7 +158,7 @@ def _prose_confidence(text: str, confs: list[float]) -> float:
     if bad:
         conf = min(conf, ODD_WORDS) * (ODD_WORD ** (len(bad) - 1))
     lower = [w for w in re.findall(r"[^\W\d_]+", text) if w[:1].islower()]
-    if len(lower) >= 6 and sum(has_vietnamese_marks(w) for w in lower) / len(lower) < 0.3:
+    if len(lower) >= BARE_WORDS and sum(has_vietnamese_marks(w) for w in lower) / len(lower) < BARE_SHARE:
         conf *= MARKS_LOST  # Vietnamese prose without marks: the OCR lost them
     return conf
 
