@@ -1,5 +1,5 @@
-"""The issue date from the header's place-date line, checked against the calendar,
-today and the signing stamp.
+"""The header's place-date line: split into its parts, the place restored, the issue
+date checked against the calendar, today and the signing stamp.
 
 Handwritten days are common; tesseract turns "23" into "@3" or drops it. Digits that
 survive are reconciled with the signing stamp (a document is issued on or before the
@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from digitize.metadata.layout import WEAK_CONF, Segment, trust
+from digitize.metadata.number_symbol import read_number
 from digitize.metadata.stamps import StampTime
-from digitize.metadata.text import fold
-from digitize.metadata.vn_admin import read_int, read_number, split_date_line, valid_date
+from digitize.metadata.tables import PROVINCES
+from digitize.metadata.text import fold, normalise_ocr, squash_spaces
 from digitize.records import Word
 
 # Nghị định 30/2020 (in force 05/03/2020) prints days below 10 with a leading zero.
@@ -27,6 +28,100 @@ REBUILT_DAY = 0.4
 CONFLICT = 0.3
 # The word "tháng" unreadable: the numbers around it may be misplaced too.
 DAMAGED_LINE = 0.6
+
+
+# --- the line as printed --------------------------------------------------------------
+
+_DATE_LINE = re.compile(
+    r"^(?P<place>.*?)[\s,.;]*\b(?:ngay|ngy|ngav|ngoy)(?!en)(?P<day>.*?)"
+    r"\b(?:thang|thing|thong|thcing|thanq|thaug|tbang)(?P<month>.*?)"
+    r"\b(?:nam|narn|nim|nom|n\wm)\s*(?P<year>\S*)\s*$"
+)
+
+
+# The same line when OCR garbled the word "tháng" beyond the spellings above ("ngày 04
+# Tin 9 nam 2021"): only with clean numbers on both sides of the one damaged word.
+_DATE_LINE_LOOSE = re.compile(
+    r"^(?P<place>.*?)[\s,.;]*\b(?:ngay|ngy|ngav|ngoy)(?!en)\s*(?P<day>\d{1,2})"
+    r"\s+[^\W\d_]{1,6}\s+(?P<month>\d{1,2})"
+    r"\s+(?:nam|narn|nim|nom|n\wm)\s*(?P<year>\d{4})\s*$"
+)
+
+
+@dataclass(slots=True, frozen=True)
+class DateLine:
+    """The parts of "<place>, ngày DD tháng MM năm YYYY" as printed (day may be junk);
+    `damaged` when the word "tháng" was unreadable."""
+
+    place: str
+    day_raw: str
+    month_raw: str
+    year_raw: str
+    damaged: bool = False
+
+
+def split_date_line(text: str) -> DateLine | None:
+    """Split a place-date line into its raw parts; None when it is not one."""
+    text = normalise_ocr(squash_spaces(text))
+    m = _DATE_LINE.match(fold(text))
+    damaged = m is None
+    if m is None:
+        m = _DATE_LINE_LOOSE.match(fold(text))
+    if not m:
+        return None
+    place = text[: m.end("place")].strip(" ,.;:-")
+    return DateLine(
+        place=place,
+        day_raw=text[m.start("day") : m.end("day")].strip(),
+        month_raw=text[m.start("month") : m.end("month")].strip(),
+        year_raw=text[m.start("year") : m.end("year")].strip(),
+        damaged=damaged,
+    )
+
+
+def read_int(raw: str, lo: int, hi: int) -> tuple[int | None, bool]:
+    """An integer in [lo, hi] from an OCR token; (value, clean) where clean = no repair."""
+    token = re.sub(r"[\s.,;:]+", "", raw)
+    if token.isdigit():
+        value = int(token)
+        return (value, True) if lo <= value <= hi else (None, False)
+    value_s, _ = read_number(token)
+    if value_s and len(value_s) <= len(str(hi)):
+        value = int(value_s)
+        return (value, False) if lo <= value <= hi else (None, False)
+    return None, False
+
+
+def valid_date(year: int, month: int, day: int) -> date | None:
+    """A real calendar date or None."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def format_date_line(place: str, d: date, *, leading_zero: bool = True) -> str:
+    """Print a header date line the way Nghị định 30 does (used by tests)."""
+    day = f"{d.day:02d}" if leading_zero else str(d.day)
+    month = f"{d.month:02d}" if leading_zero and d.month <= 2 else str(d.month)
+    return f"{place}, ngày {day} tháng {month} năm {d.year}"
+
+
+def canonical_place(place: str) -> tuple[str, bool]:
+    """Restore a known place name's marks ("Quang Ngai" -> "Quảng Ngãi"); (value, known)."""
+    tokens = squash_spaces(place).split()
+    while tokens and not any(c.isalnum() and not unicodedata.category(c).startswith("Lm") for c in tokens[0]):
+        tokens.pop(0)  # "ˆ Hà Nội": a speck read as a modifier letter
+    place = " ".join(tokens).strip(" ,.;:")
+    for name in PROVINCES:
+        if fold(name) == fold(place):
+            if place == name or place.replace("oà", "òa").replace("oá", "óa") == name:
+                return place, True
+            return name, True
+    return place, False
+
+
+# --- the issue date ------------------------------------------------------------------
 
 
 @dataclass(slots=True, frozen=True)

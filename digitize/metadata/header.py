@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from digitize.metadata.dates import split_date_line
 from digitize.metadata.layout import Segment, looks_like_stamp, median_height, split_at
-from digitize.metadata.text import fold, is_upper_text
-from digitize.metadata.vn_admin import URGENCY, match_type_name, split_date_line, strip_so_prefix
+from digitize.metadata.number_symbol import strip_so_prefix
+from digitize.metadata.tables import NOT_HEADINGS, TYPE_CODES, URGENCY
+from digitize.metadata.text import best_match, fold, is_upper_text, squash_spaces
 from digitize.records import PageOcr
 
 NATIONAL_MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "dang cong san viet nam")
@@ -32,6 +34,8 @@ HEADER_DEPTH = 0.5
 TEXT_CENTRE = 0.535
 # A trích yếu longer than this is running into the body.
 MAX_ABSTRACT_LINES = 6
+# Type names that may head a document (a công văn has no heading, copies are marked).
+TITLE_TYPES: tuple[str, ...] = tuple(t for t in TYPE_CODES if t not in NOT_HEADINGS)
 
 
 @dataclass(slots=True)
@@ -50,6 +54,15 @@ class Header:
     title_type: tuple[str, float] | None = None
     abstract_lines: list[Segment] = field(default_factory=list)
     pre_header: list[Segment] = field(default_factory=list)
+
+
+def match_type_name(text: str, *, cutoff: float = 0.8) -> tuple[str, float] | None:
+    """Type heading ("QUYÉT ĐỊNH") -> ("Quyết định", score) on folded, fuzzy text."""
+    core = re.sub(r"[^\w\s]", " ", text)
+    core = squash_spaces(core)
+    if not core or len(core) > 30:
+        return None
+    return best_match(core, TITLE_TYPES, cutoff=cutoff)
 
 
 def _phrase_start(seg: Segment, phrase: str, cutoff: float = 80) -> int | None:

@@ -1,4 +1,5 @@
-"""Vietnamese personal names: restore the marks OCR lost on a signer's name.
+"""Vietnamese personal names: the signer's name line found, its surname repaired, the
+marks OCR lost on its other syllables restored.
 
 A name is a surname, zero or more middle names and a given name. Both middle and given
 names come from a fairly small stock of syllables, each spelled with its marks ("Ngọc",
@@ -15,65 +16,22 @@ checked against the stock for its position:
 - printed with marks no name uses, while one with other marks exists ("Tầm" for "Tâm"):
   restored, and the name goes to review.
 
-The lists hold two tiers per position, common and less common, from general knowledge
-of Vietnamese naming (not from any sample set).
+The lists (`data/names.toml`) hold two tiers per position, common and less common, from
+general knowledge of Vietnamese naming (not from any sample set).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 
+from digitize.metadata.layout import Segment
 from digitize.metadata.syllables import known_syllable
-from digitize.metadata.text import fold, has_vietnamese_marks, nfc
-
-# Middle names in two tiers: common, then less common.
-MIDDLE_NAMES: tuple[tuple[str, ...], ...] = (
-    (
-        "Văn", "Thị", "Đình", "Đức", "Ngọc", "Minh", "Quốc", "Hữu", "Xuân", "Thanh", "Công",
-        "Quang", "Hoàng", "Mạnh", "Anh", "Kim", "Thu", "Hồng", "Trọng", "Tiến", "Tuấn", "Duy",
-        "Bá", "Khắc", "Viết", "Như", "Thế", "Hoài", "Phương", "Hải", "Bích", "Thúy", "Thuý",
-    ),
-    (
-        "Trung", "Gia", "Nhật", "Thành", "Vĩnh", "Tấn", "Tân", "Phước", "Phúc", "Đăng", "Mỹ",
-        "Diệu", "Lệ", "Ánh", "Bảo", "Thái", "Chí", "Cao", "Huy", "Sĩ", "Sỹ", "Trí", "Khánh",
-        "Hùng", "Nam", "Long", "Việt", "Thùy", "Thuỳ", "Hoa", "Lan", "Mai", "Tường", "Doãn",
-        "Đắc", "Trường", "Vũ", "Hà", "Thiện", "Tài", "Hiếu", "Nguyên", "Đại", "Phú", "Quý",
-        "Tất", "Cẩm", "Diễm", "Tú", "Uyên", "Yến", "Lương", "Hòa", "Hoà", "Đông", "Hưng",
-        "Kiến", "Châu", "Vân", "Thuận", "Hạnh", "Hương", "Thảo", "Quỳnh", "Bình", "An",
-    ),
-)  # fmt: skip
-
-# Given names in two tiers: common, then less common.
-GIVEN_NAMES: tuple[tuple[str, ...], ...] = (
-    (
-        "Anh", "An", "Bình", "Cường", "Dũng", "Dung", "Đạt", "Đức", "Giang", "Hà", "Hải",
-        "Hạnh", "Hằng", "Hiền", "Hiếu", "Hoa", "Hòa", "Hoà", "Hoàng", "Hồng", "Hùng", "Hưng",
-        "Hương", "Huy", "Huyền", "Khánh", "Lan", "Linh", "Loan", "Long", "Mai", "Minh", "Nam",
-        "Nga", "Ngọc", "Nhung", "Phong", "Phúc", "Phương", "Quân", "Quang", "Sơn", "Tâm",
-        "Tân", "Thắng", "Thanh", "Thành", "Thảo", "Thu", "Thủy", "Thúy", "Thuỷ", "Thuý",
-        "Trang", "Trung", "Tuấn", "Tùng", "Vân", "Việt", "Vinh", "Xuân", "Yến", "Lâm", "Lộc",
-        "Nghĩa", "Định", "Tiến", "Toàn", "Trường", "Phượng", "Quỳnh", "Hậu", "Hiệp", "Khoa",
-        "Kiên", "Liên", "Lợi", "Chiến", "Dương", "Hiển", "Hoài", "Lực", "Mạnh", "Nguyên",
-        "Nhân", "Oanh", "Phú", "Phước", "Sang", "Tài", "Thịnh", "Thuận", "Trí", "Tú", "Vũ",
-        "Chung", "Công", "Duy", "Điệp", "Đông", "Hoàn", "Huệ", "Khang", "Ngân", "Nhật",
-        "Quý", "Quyết", "Thái", "Thơ", "Thư", "Tín", "Trinh", "Uyên", "Vĩnh", "Vy", "Bảo",
-        "Chi", "Diệp", "Duyên", "Hường", "Kiệt", "Luận", "Nhi", "Sinh", "Thùy", "Thuỳ", "Tuyết",
-    ),
-    (
-        "Ánh", "Bích", "Cúc", "Diễm", "Đào", "Đăng", "Hào", "Hân", "Khôi", "Khải", "Lương",
-        "Lý", "My", "Mỹ", "Như", "Nhàn", "Ninh", "Phụng", "Quế", "Quyên", "Quyền", "Sương",
-        "Tấn", "Thạch", "Thắm", "Thăng", "Toản", "Trâm", "Trọng", "Tuân", "Tuyến", "Thoa",
-        "Thương", "Thiện", "Thông", "Tường", "Văn", "Vượng", "Bằng", "Biên", "Cảnh", "Châu",
-        "Chính", "Điền", "Hạ", "Kha", "Lành", "Luân", "Mẫn", "Nhã", "Phi", "Sáng", "Sỹ", "Sĩ",
-        "Thìn", "Tuệ", "Tươi", "Xuyến", "Hoan", "Hợp", "Hội", "Lệ", "Lĩnh", "Nhạn", "Quỳ",
-        "Tạo", "Thế", "Thiết", "Tình", "Triều", "Trà", "Tứ", "Út", "Vịnh", "Đoàn", "Đình",
-        "Bá", "Cần", "Chinh", "Dân", "Dần", "Doanh", "Hiệu", "Khiêm", "Kỳ", "Lai", "Liêm",
-        "Lụa", "Năm", "Ngà", "Nghị", "Nguyệt", "Pháp", "Tám", "Thân", "Thuần", "Tịnh",
-        "Trúc", "Túc", "Tư", "Vui", "Xoan", "Phát",
-    ),
-)  # fmt: skip
+from digitize.metadata.tables import GIVEN_NAMES, MIDDLE_NAMES, SURNAMES, UNMARKED_NAME_SYLLABLES
+from digitize.metadata.text import best_match, fold, has_vietnamese_marks, is_upper_text, nfc
+from digitize.records import Word
 
 
 @cache
@@ -128,6 +86,14 @@ SWAPPED = 0.6
 UNLISTED = 0.8
 
 
+def _ranked(word: str, position: str, twin: list[str]) -> list[tuple[int, str]]:
+    """(tier, name syllable) that `word` may stand for, commonest first; `twin`, surnames
+    with its letters (a double surname's second), rank with the less common names."""
+    ranked = _stock(position).get(fold(word), [])
+    extra = [(1, nfc(s)) for s in twin if nfc(s) not in [f for _, f in ranked]]
+    return sorted(extra + ranked, key=lambda f: f[0])
+
+
 def restore_name(
     name: str,
     *,
@@ -153,12 +119,9 @@ def restore_name(
     kept_bare: list[str] = []  # unmarked syllables kept as printed that have marked twins
     for i, word in enumerate(words[1:], start=1):
         position = "given" if i == len(words) - 1 else "middle"
-        ranked = _stock(position).get(fold(word), [])
         # the second of four words is often a second surname ("Phùng Trương Ngọc Dung")
         twin = [s for s in surnames if fold(s) == fold(word)] if i == 1 and len(words) >= 4 else []
-        ranked = sorted(
-            [(1, nfc(s)) for s in twin if nfc(s) not in [f for _, f in ranked]] + ranked, key=lambda f: f[0]
-        )
+        ranked = _ranked(word, position, twin)
         forms = [f for _, f in ranked]
         if word in forms or (position == "middle" and word in surnames):
             out.append(word)
@@ -190,3 +153,60 @@ def restore_name(
         # printed may have lost its own ("Thanh" for "Thành")
         ceiling = min(ceiling, AMBIGUOUS)
     return NameReading(" ".join(out), ceiling, tuple(restored))
+
+
+# --- the name line --------------------------------------------------------------------
+
+# Marks a seal's edge or a signature stroke leaves next to the name. A name never holds
+# a dash, so a dash standing alone or glued to its first or last word is debris too.
+_SPECK_CHARS = " .,:;!|'`‘’_~-–—"
+_SPECK = re.compile(r"[|'`‘’_~.,:;!\-–—]+")
+
+
+def name_words(seg: Segment) -> list[Word]:
+    """The words of a name line that hold letters (its confidence is theirs, not the specks')."""
+    return [w for w in seg.words if any(c.isalpha() for c in w.text)]
+
+
+def doubtful_name_words(name: str) -> list[str]:
+    """Syllables of a personal name (after the surname) that probably lost their marks."""
+    words = name.split()[1:]
+    return [w for w in words if not has_vietnamese_marks(w) and fold(w) not in UNMARKED_NAME_SYLLABLES]
+
+
+def repair_surname(word: str) -> tuple[str, str] | None:
+    """Match the first word of a personal name against common surnames.
+
+    Returns (surname, how): "as-read", "marks" (only marks differ: "Tran" -> "Trần",
+    a safe repair) or "fuzzy" ("ran" -> "Trần": letters were lost, weak evidence).
+    """
+    if word in SURNAMES:
+        return word, "as-read"
+    same = [s for s in SURNAMES if fold(s) == fold(word)]
+    if len(same) == 1:
+        return same[0], "marks"
+    found = best_match(word, SURNAMES, cutoff=0.75)
+    return (found[0], "fuzzy") if found else None
+
+
+def name_of(seg: Segment) -> tuple[str, bool] | None:
+    """The personal name a segment holds, surname repaired; (name, weak) where weak means
+    letters had to be guessed (a fuzzy surname). Marks of the other names are restored
+    later (`digitize.metadata.names`)."""
+    # a seal's edge or the signature reads as "|", "'", "_" or a dash around the name
+    text = " ".join(t for t in seg.text.split() if not _SPECK.fullmatch(t))
+    text = text.strip(_SPECK_CHARS)
+    if re.search(r"[\d:;,()/\-–]", text) or is_upper_text(text, threshold=0.95):
+        return None
+    words = text.split()
+    if not 2 <= len(words) <= 5 or not all(w.isalpha() for w in words):
+        return None
+    if sum(w[:1].isupper() for w in words[1:]) < len(words) - 1:
+        return None
+    surname = repair_surname(words[0])
+    if surname is None:
+        if not words[0][:1].isupper() or len(words) < 3:
+            return None
+        return " ".join(words), True
+    fixed, how = surname
+    return " ".join([fixed, *words[1:]]), how == "fuzzy"

@@ -17,13 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from digitize.metadata.consensus import mark_count
-from digitize.metadata.extract import EMPTY_BAND, REVIEW_THRESHOLD
+from digitize.metadata.extract import REVIEW_THRESHOLD
 from digitize.metadata.header import find_header
 from digitize.metadata.layout import Segment, median_height, segments_of
 from digitize.metadata.names import known_form
+from digitize.metadata.readers.urgency import EMPTY_BAND
 from digitize.metadata.signer import find_signer
+from digitize.metadata.tables import SURNAMES
 from digitize.metadata.text import fold, nfc
-from digitize.metadata.vn_admin import SURNAMES
 from digitize.records import FieldValue, Metadata, PageOcr, Word
 
 # The signer box starts here (share of the page width): clear of the nơi nhận list.
@@ -111,7 +112,7 @@ def regions_to_reread(pages: Sequence[PageOcr], meta: Metadata) -> list[Region]:
         out.append(_signer_region(page))
     urgency = meta.fields["urgency"]
     if urgency.value is None and urgency.confidence < REVIEW_THRESHOLD:
-        # "none" doubted: a wide empty band under the number (see extract._read_urgency)
+        # "none" doubted: a wide empty band under the number (see readers.urgency)
         region = _urgency_region(content[0])
         if region is not None:
             out.append(region)

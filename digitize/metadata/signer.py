@@ -8,18 +8,23 @@
                                     Phùng Tô Long
 ```
 Title lines are capitals starting with a delegation (TM., KT., TL., TUQ., Q.) or naming
-a known position; the name is the first personal-name-shaped line below them.
+a known position (`data/titles.toml`); the name is the first personal-name-shaped line
+below them. The title lines' own reading (delegations, marks, deputies) lives here too.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from rapidfuzz import fuzz
+
+from digitize.metadata.caps import CapsEvidence, read_caps
 from digitize.metadata.layout import Segment, looks_like_stamp, median_height
-from digitize.metadata.text import is_upper_text
-from digitize.metadata.vn_admin import repair_surname, title_score
-from digitize.records import Word
+from digitize.metadata.names import name_of
+from digitize.metadata.tables import KT_DEPUTY, TITLE_WORDS
+from digitize.metadata.text import best_match, fold, is_upper_text, squash_spaces
 
 # Signer lines start right of this share of the page width.
 RIGHT_SIDE = 0.38
@@ -39,15 +44,133 @@ class SignerBlock:
     between: list[Segment] = field(default_factory=list)  # debris between titles and name
 
 
-# Marks a seal's edge or a signature stroke leaves next to the name. A name never holds
-# a dash, so a dash standing alone or glued to its first or last word is debris too.
-_SPECK_CHARS = " .,:;!|'`‘’_~-–—"
-_SPECK = re.compile(r"[|'`‘’_~.,:;!\-–—]+")
+# --- title lines ----------------------------------------------------------------------
+
+_DELEGATION = re.compile(r"^\W*(?:(?P<a>[TK])\s*/\s*(?P<b>[MTL])\b\.?|(?P<dot>TM|KT|TL|TUQ|Q)\s*[.,:])\s*")
+_DELEGATION_KINDS = {"TM": "TM.", "KT": "KT.", "TL": "TL.", "TUQ": "TUQ.", "Q": "Q."}
 
 
-def name_words(seg: Segment) -> list[Word]:
-    """The words of a name line that hold letters (its confidence is theirs, not the specks')."""
-    return [w for w in seg.words if any(c.isalpha() for c in w.text)]
+def _delegation_match(line: str) -> tuple[str, str, int] | None:
+    """(kind "KT.", printed "K/T" or "KT.", end index) of a leading delegation prefix."""
+    m = _DELEGATION.match(line.upper())
+    if not m:
+        return None
+    if m["dot"]:
+        kind = _DELEGATION_KINDS[m["dot"]]
+        return kind, kind, m.end()
+    key = m["a"] + m["b"]
+    if key not in _DELEGATION_KINDS:
+        return None
+    return _DELEGATION_KINDS[key], f"{m['a']}/{m['b']}", m.end()
+
+
+def delegation_of(line: str) -> str | None:
+    """The delegation a title line starts with, as "TM.", "KT.", "TL.", "TUQ." or "Q."
+
+    Older documents print "T/M", "K/T", "T/L"; they map to the same kinds.
+    """
+    found = _delegation_match(line)
+    return found[0] if found else None
+
+
+class TitleLine(NamedTuple):
+    """A signer title line as normalised, and how much of it was read as printed."""
+
+    text: str
+    repairs: int  # words whose marks or letters were put back
+    snapped: bool = False  # snapped to the nearest known position ("GIAM DOG" -> "GIÁM ĐỐC")
+    coin_toss: bool = False  # marks restored by picking one of equally likely forms (ỦY/UỶ)
+    unknown: bool = False  # words no known title or agency phrase accounts for
+
+
+def normalise_title_line(line: str, evidence: CapsEvidence | None = None) -> TitleLine:
+    """ "KT, CHU TICH" -> "KT. CHỦ TỊCH", "K/T GIAM DOC" -> "K/T GIÁM ĐỐC".
+
+    `evidence` is what the rest of the document spells (see `restore_caps`).
+    """
+    line = squash_spaces(line).strip(" -_,;:|'`")
+    found = _delegation_match(line)
+    if not found:
+        return _fix_title(line, evidence)
+    _, printed, end = found
+    body = _fix_title(line[end:], evidence)
+    repairs = body.repairs + (not line.upper().startswith(printed))
+    return body._replace(text=f"{printed} {body.text}".strip(), repairs=repairs)
+
+
+def _fix_title(text: str, evidence: CapsEvidence | None) -> TitleLine:
+    """Restore marks from known phrases, or snap a nearly known position ("PHÓ CHỦ TỊC")
+    to its spelling; say how the line was read."""
+    text = text.strip()
+    reading = read_caps(text, evidence)
+    restored, changed, coin_toss = reading.text, reading.changed, reading.ambiguous > 0
+    if restored in TITLE_WORDS or not reading.unknown or not text:
+        return TitleLine(restored, changed, coin_toss=coin_toss)
+    found = best_match(restored, TITLE_WORDS, cutoff=0.85)
+    if found:
+        return TitleLine(found[0], changed + 1, snapped=True)
+    return TitleLine(restored, changed, coin_toss=coin_toss, unknown=True)
+
+
+def title_score(line: str) -> float:
+    """How much a caps line looks like a signer's title line, 0..1."""
+    if not line or not is_upper_text(line, threshold=0.7):
+        return 0.0
+    if delegation_of(line):
+        return 1.0
+    body = squash_spaces(re.sub(r"[^\w\s]", " ", line))
+    found = best_match(body, TITLE_WORDS, cutoff=0.85)
+    return found[1] if found else 0.0
+
+
+def deputy_title(kt_line: str) -> str | None:
+    """The signer's own title implied by "KT. X" (ký thay: a deputy signs for X).
+
+    "KT. CHỦ TỊCH" -> "PHÓ CHỦ TỊCH", "KT. BỘ TRƯỞNG" -> "THỨ TRƯỞNG". None unless X is a
+    known position.
+    """
+    found = _delegation_match(kt_line)
+    if not found or found[0] != "KT.":
+        return None
+    head = squash_spaces(kt_line.upper()[found[2] :])
+    if head not in TITLE_WORDS or head.startswith("PHÓ "):
+        return None
+    return KT_DEPUTY.get(head, f"PHÓ {head}")
+
+
+# Name syllables that are common without any mark. Another unmarked syllable in a name
+
+
+def deputy_without_kt(lines: list[str]) -> bool:
+    """A deputy's title ("PHÓ ...", "THỨ TRƯỞNG") must follow a "KT." line."""
+    for i, line in enumerate(lines):
+        deputy = fold(line).startswith(("pho ", "thu truong"))
+        if deputy and (i == 0 or delegation_of(lines[i - 1]) != "KT."):
+            return True
+    return False
+
+
+def lost_deputy_mark(lines: list[str]) -> str | None:
+    """The deputy title when a "KT. X" line is followed by X itself (its "PHÓ" unread)."""
+    if len(lines) < 2 or delegation_of(lines[-2]) != "KT.":
+        return None
+    deputy = deputy_title(lines[-2])
+    head = squash_spaces(lines[-2].split(None, 1)[1]) if " " in lines[-2] else ""
+    return deputy if deputy and lines[-1] == head else None
+
+
+def traces_of(title: str, debris: list[Segment]) -> bool:
+    """True when OCR debris under the delegation line spells most of `title` ("THƯ TRƯ
+    ỞN G" for "THỨ TRƯỞNG"): the line is there, broken by the seal or signature."""
+    if not debris:
+        return False
+    rows = sorted(debris, key=lambda s: (round(s.center_y / max(s.height, 1.0)), s.left))
+    text = "".join(fold(s.text) for s in rows).replace(" ", "")
+    key = fold(title).replace(" ", "")
+    return len(text) >= 0.6 * len(key) and fuzz.partial_ratio(key, text) >= 80
+
+
+# --- the block ------------------------------------------------------------------------
 
 
 def _right_side(segs: list[Segment], width: int) -> list[Segment]:
@@ -56,29 +179,6 @@ def _right_side(segs: list[Segment], width: int) -> list[Segment]:
 
 def _is_title(seg: Segment) -> bool:
     return title_score(seg.text) >= 0.85
-
-
-def name_of(seg: Segment) -> tuple[str, bool] | None:
-    """The personal name a segment holds, surname repaired; (name, weak) where weak means
-    letters had to be guessed (a fuzzy surname). Marks of the other names are restored
-    later (`digitize.metadata.names`)."""
-    # a seal's edge or the signature reads as "|", "'", "_" or a dash around the name
-    text = " ".join(t for t in seg.text.split() if not _SPECK.fullmatch(t))
-    text = text.strip(_SPECK_CHARS)
-    if re.search(r"[\d:;,()/\-–]", text) or is_upper_text(text, threshold=0.95):
-        return None
-    words = text.split()
-    if not 2 <= len(words) <= 5 or not all(w.isalpha() for w in words):
-        return None
-    if sum(w[:1].isupper() for w in words[1:]) < len(words) - 1:
-        return None
-    surname = repair_surname(words[0])
-    if surname is None:
-        if not words[0][:1].isupper() or len(words) < 3:
-            return None
-        return " ".join(words), True
-    fixed, how = surname
-    return " ".join([fixed, *words[1:]]), how == "fuzzy"
 
 
 def _title_cluster(titles: list[Segment], h: float) -> list[Segment]:

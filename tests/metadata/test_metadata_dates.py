@@ -9,17 +9,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from vnpage import line, page
 
-from digitize.metadata.dates import day_candidates, read_date_segment
-from digitize.metadata.layout import segments_of
-from digitize.metadata.stamps import VN_TZ, StampTime, best_stamp_time, find_stamp_times
-from digitize.metadata.vn_admin import (
-    PROVINCES,
+from digitize.metadata.dates import (
     canonical_place,
+    day_candidates,
     format_date_line,
+    read_date_segment,
     read_int,
     split_date_line,
     valid_date,
 )
+from digitize.metadata.layout import segments_of
+from digitize.metadata.stamps import VN_TZ, StampTime, best_stamp_time, find_stamp_times
+from digitize.metadata.tables import PROVINCES
 
 TODAY = date(2025, 11, 27)
 

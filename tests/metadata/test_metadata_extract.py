@@ -8,7 +8,7 @@ import pytest
 from vnpage import RIGHT_COL, at, body_lines, centred, header_lines, line, page, signer_lines
 
 from digitize.metadata import extract_metadata
-from digitize.metadata.vn_admin import split_agencies
+from digitize.metadata.agencies import split_agencies
 from digitize.records import METADATA_FIELDS, Metadata
 
 TODAY = date(2025, 11, 27)

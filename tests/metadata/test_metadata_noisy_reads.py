@@ -9,9 +9,11 @@ from vnpage import RIGHT_COL, at, body_lines, centred, header_lines, line, page,
 
 from digitize.metadata import extract_metadata
 from digitize.metadata.consensus import DocumentLexicon
+from digitize.metadata.dates import split_date_line
 from digitize.metadata.names import restore_name
+from digitize.metadata.number_symbol import parse_number_symbol
 from digitize.metadata.regions import regions_to_reread
-from digitize.metadata.vn_admin import SURNAMES, UNMARKED_NAME_SYLLABLES, parse_number_symbol, split_date_line
+from digitize.metadata.tables import SURNAMES, UNMARKED_NAME_SYLLABLES
 from digitize.records import Metadata
 
 TODAY = date(2025, 11, 27)

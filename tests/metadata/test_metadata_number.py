@@ -6,15 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digitize.metadata.vn_admin import (
-    TYPE_CODES,
+from digitize.metadata.agencies import initials
+from digitize.metadata.number_symbol import (
     agency_groups_known,
-    initials,
     parse_number_symbol,
     read_number,
     repair_symbol,
     symbol_type,
 )
+from digitize.metadata.tables import TYPE_CODES
 
 
 @pytest.mark.parametrize(

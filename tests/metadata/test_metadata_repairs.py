@@ -9,18 +9,12 @@ import pytest
 from vnpage import body_lines, centred, header_lines, line, page, signer_lines
 
 from digitize.metadata import extract_metadata
+from digitize.metadata.caps import CapsEvidence, read_caps, restore_caps, upper_caps_line
 from digitize.metadata.consensus import DocumentLexicon, same_spelling
 from digitize.metadata.names import restore_name
 from digitize.metadata.phrases import ADMIN_PHRASES
-from digitize.metadata.vn_admin import (
-    SURNAMES,
-    UNMARKED_NAME_SYLLABLES,
-    CapsEvidence,
-    normalise_title_line,
-    read_caps,
-    restore_caps,
-    upper_caps_line,
-)
+from digitize.metadata.signer import normalise_title_line
+from digitize.metadata.tables import SURNAMES, UNMARKED_NAME_SYLLABLES
 from digitize.records import Metadata
 
 TODAY = date(2025, 11, 27)
