@@ -35,7 +35,7 @@ demo: setup  ## Ingest the demo scans into an embedded archive, then search and 
 	./scripts/demo.sh "$(DEMO_HOME)"
 
 samples: setup  ## Regenerate samples/demo
-	$(PY) samples/make_samples.py --profile demo --out samples/demo
+	$(PY) -m samples.synth --profile demo --out samples/demo
 
 bench: setup  ## Speed vs OCRmyPDF and raw tesseract (BENCHMARKS.md); BENCH_ARGS="--quick" or "--long"
 	$(PY) -m pip install -q -e '.[test,bench]'
