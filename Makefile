@@ -28,8 +28,8 @@ test: setup  ## Run the whole test suite (real tesseract, real servers)
 	$(PY) -m pytest -n $(JOBS) -q $(PYTEST_ARGS)
 
 lint: setup  ## ruff and mypy
-	$(VENV)/bin/ruff check digitize tests
-	$(VENV)/bin/mypy digitize
+	$(VENV)/bin/ruff check digitize tests samples
+	$(VENV)/bin/mypy digitize samples
 
 demo: setup  ## Ingest the demo scans into an embedded archive, then search and show
 	./scripts/demo.sh "$(DEMO_HOME)"
