@@ -28,14 +28,14 @@ test: setup  ## Run the whole test suite (real tesseract, real servers)
 	$(PY) -m pytest -n $(JOBS) -q $(PYTEST_ARGS)
 
 lint: setup  ## ruff and mypy
-	$(VENV)/bin/ruff check digitize tests
-	$(VENV)/bin/mypy digitize
+	$(VENV)/bin/ruff check digitize tests samples
+	$(VENV)/bin/mypy digitize samples
 
 demo: setup  ## Ingest the demo scans into an embedded archive, then search and show
 	./scripts/demo.sh "$(DEMO_HOME)"
 
 samples: setup  ## Regenerate samples/demo
-	$(PY) samples/make_samples.py --profile demo --out samples/demo
+	$(PY) -m samples.synth --profile demo --out samples/demo
 
 bench: setup  ## Speed vs OCRmyPDF and raw tesseract (BENCHMARKS.md); BENCH_ARGS="--quick" or "--long"
 	$(PY) -m pip install -q -e '.[test,bench]'

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/accuracy.py [--synthetic 30] [--seed 5] [--real DIR] [--jobs 2]
 
-Two sets: synthetic scans made by samples/make_samples.py (clean to moderately degraded:
+Two sets: synthetic scans made by samples.synth (clean to moderately degraded:
 clean 300 and 200 dpi, skew, noise, blur, bilevel) and the real scans in
 ../shared/samples-real/. Each set is ingested into a fresh embedded archive, every file
 under a neutral name (doc-0001.pdf: the sample names carry the number and symbol, which
@@ -35,8 +35,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "samples"))
+sys.path.insert(0, str(ROOT))  # run as `python bench/accuracy.py`: digitize and samples
 
 from digitize.metrics import cer  # noqa: E402
 from digitize.pipelines.ingest import collect_files  # noqa: E402
@@ -63,14 +62,14 @@ def norm(value: Any) -> str | None:
 
 
 def make_synthetic(out: Path, count: int, seed: int) -> list[dict[str, Any]]:
-    import make_samples
+    from samples.synth import make_document, write_document
 
     rng = random.Random(seed)
     truth = []
     for i in range(count):
         kind, tags, dpi = SYNTHETIC_KINDS[i % len(SYNTHETIC_KINDS)]
-        spec = make_samples.make_document(rng, index=i + 1, tags=tags, dpi=dpi, file_kind="pdf")
-        record = make_samples.write_document(spec, out)
+        spec = make_document(rng, index=i + 1, tags=tags, dpi=dpi, file_kind="pdf")
+        record = write_document(spec, out)
         record["set_kind"] = kind
         truth.append(record)
     return truth

@@ -106,8 +106,8 @@ def prepare_inputs(out: Path = OUT, *, real: bool = True) -> list[Doc]:
     """
     samples = out / "samples"
     if not (samples / "truth.jsonl").exists():
-        subprocess.run([sys.executable, str(REPO / "samples" / "make_samples.py"), "--profile", "bench",
-                        "--out", str(samples), "-q"], check=True)
+        subprocess.run([sys.executable, "-m", "samples.synth", "--profile", "bench",
+                        "--out", str(samples.resolve()), "-q"], cwd=REPO, check=True)
     inputs = out / "inputs"
     inputs.mkdir(parents=True, exist_ok=True)
     docs: list[Doc] = []

@@ -14,7 +14,7 @@ content, not just a signature stamp) are turned into "text-layer" pages from
 `--score` runs digitize.metadata.extract_metadata over the cached pages and prints
 per-field accuracy against truth.jsonl (exact after NFC + whitespace squashing; the
 abstract also as mean similarity) and the share of wrong fields under the 0.7 review
-threshold. `--synth N` draws N documents with samples/make_samples.py, renders them
+threshold. `--synth N` draws N documents with samples.synth, renders them
 clean and upright at 300 dpi (its `render_pages`), OCRs them and writes the cache and a
 truth.jsonl next to it. `--reread DIR` re-OCRs the regions that
 digitize.metadata.regions asks for (signer block, header row) on the red channel with
@@ -154,12 +154,11 @@ def synth_doc(index: int, seed: int) -> tuple[dict, list[dict]]:
     """Draw, render (clean, 300 dpi) and OCR one synthetic document."""
     import random
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "samples"))
-    import make_samples
+    from samples.synth import make_document, render_pages
 
     rng = random.Random(f"dev-synth:{seed}:{index}")
-    spec = make_samples.make_document(rng, index=index, dpi=DPI, tags=[])
-    pages = [ocr_image(im, n) for n, im in enumerate(make_samples.render_pages(spec, DPI), 1)]
+    spec = make_document(rng, index=index, dpi=DPI, tags=[])
+    pages = [ocr_image(im, n) for n, im in enumerate(render_pages(spec, DPI), 1)]
     truth = spec.truth()
     truth.pop("page_text", None)
     return truth, pages
@@ -330,14 +329,11 @@ def _page_image(pdf: str, number: int):
     if pdf.startswith("synth:"):
         import random
 
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "samples"))
-        import make_samples
+        from samples.synth import make_document, render_pages
 
         _, seed, index = pdf.split(":")
-        spec = make_samples.make_document(
-            random.Random(f"dev-synth:{seed}:{index}"), index=int(index), dpi=DPI, tags=[]
-        )
-        return make_samples.render_pages(spec, DPI)[number - 1]
+        spec = make_document(random.Random(f"dev-synth:{seed}:{index}"), index=int(index), dpi=DPI, tags=[])
+        return render_pages(spec, DPI)[number - 1]
     from pdf2image import convert_from_path
 
     return convert_from_path(pdf, dpi=DPI, first_page=number, last_page=number)[0]

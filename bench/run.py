@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/run.py [--reps 3] [--quick] [--long | --long-only] [--tools a,b]
 
-The input set: the generated bench samples (samples/make_samples.py --profile bench,
+The input set: the generated bench samples (python -m samples.synth --profile bench,
 written to bench/out/samples) and ../shared/samples-real. Every tool reads the same PDFs
 (image samples go through img2pdf first, as digitize does with them anyway). The scan pages
 are timed together; the two born-digital files are run apart (they need no OCR).

@@ -21,10 +21,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "samples"))
+sys.path.insert(0, str(ROOT))  # run as `python bench/search_bench.py`: digitize and samples
 
-import make_samples  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from digitize.config import load_settings  # noqa: E402
@@ -32,6 +30,7 @@ from digitize.db.models import Document, Page  # noqa: E402
 from digitize.metadata.text import fold  # noqa: E402
 from digitize.pipelines import records  # noqa: E402
 from digitize.pipelines.archive import Archive  # noqa: E402
+from samples.synth import make_document  # noqa: E402
 
 UNIQUE_SPECS = 3000
 BATCH = 2000
@@ -39,7 +38,7 @@ BATCH = 2000
 
 def make_specs(n: int, seed: int = 7) -> list[dict[str, Any]]:
     rng = random.Random(seed)
-    return [make_samples.make_document(rng).truth() for _ in range(n)]
+    return [make_document(rng).truth() for _ in range(n)]
 
 
 def rows_for(

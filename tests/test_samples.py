@@ -1,4 +1,4 @@
-"""The synthetic sample generator (samples/make_samples.py): deterministic, truthful, readable."""
+"""The synthetic sample generator (samples.synth): deterministic, truthful, readable."""
 
 from __future__ import annotations
 
@@ -16,10 +16,9 @@ import pikepdf
 import pytest
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "samples"))
+from samples import synth as ms
 
-import make_samples as ms  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 REAL_KEYS = [
     "file", "pages", "kind", "dpi", "handwritten_number", "number_symbol", "number", "symbol",
@@ -214,3 +213,27 @@ def test_tesseract_reads_a_clean_page(tmp_path: Path) -> None:
         errors += Levenshtein.distance(line, ocr[hit.dest_start : hit.dest_end] if hit else "")
         chars += len(line)
     assert errors / chars < 0.03
+
+
+def test_module_cli_remakes_the_committed_demo_set(tmp_path: Path) -> None:
+    """`python -m samples.synth --profile demo` gives samples/demo again, byte for byte."""
+    out = tmp_path / "demo"
+    subprocess.run(
+        [sys.executable, "-m", "samples.synth", "--profile", "demo", "--out", str(out), "-q"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    committed = sorted(p.name for p in (ROOT / "samples" / "demo").iterdir())
+    assert sorted(p.name for p in out.iterdir()) == committed
+    for name in committed:
+        assert (out / name).read_bytes() == (ROOT / "samples" / "demo" / name).read_bytes(), name
+
+
+def test_word_lists_come_from_the_toml_data() -> None:
+    from samples.synth import vocabulary
+
+    assert vocabulary.load("agencies")["provinces"][0]["name"] == "Quảng Ngãi"
+    assert list(vocabulary.TYPES) == list(vocabulary.load("vocabulary")["types"])
+    assert set(vocabulary.TYPE_WEIGHTS) == set(vocabulary.TYPES) == set(vocabulary.ABSTRACTS)
+    assert set(ms.PROFILES) == set(ms.DEFAULT_COUNTS) == {"demo", "bench", "test", "mixed"}

@@ -1,0 +1,1 @@
+"""Sample documents: the synthetic generator (``samples.synth``) and the demo set (``demo/``)."""
