@@ -640,9 +640,13 @@ def _archive(
     try:
         archive.store.put(keys["original"], source.path, sha256=source.sha256,
                           content_type=_content_type(source.kind), metadata=described)
-        archive.store.put(keys["pdf"], out_pdf, sha256=pdf_sha, content_type="application/pdf",
-                          metadata=described)
-        archive.store.put(keys["ocr"], ocr_json, sha256=ocr_sha, content_type="application/json")
+        # A new scan's outputs are written create-only: another run ingesting the same scan at
+        # the same time may have stored its own rendition (other bytes) first, and then that
+        # one is kept and recorded, whichever run's record commits (re-OCR replaces them).
+        pdf_sha = archive.store.put(keys["pdf"], out_pdf, sha256=pdf_sha, content_type="application/pdf",
+                                    metadata=described, keep_existing=not replace).sha256 or pdf_sha
+        ocr_sha = archive.store.put(keys["ocr"], ocr_json, sha256=ocr_sha, content_type="application/json",
+                                    keep_existing=not replace).sha256 or ocr_sha
     except (StorageError, OSError) as exc:
         if not _unchanged_source(source):  # the file's doing, not the store's
             raise InputError(f"{job.path}: changed or removed while it was being archived",
