@@ -680,8 +680,8 @@ def _archive(
             doc = repository.add_document(session, new, actor=current_actor(),
                                           review_threshold=settings.review_threshold)
             index_for_search(session, doc.id, metadata, pages)
-            result.id = doc.id
-            result.needs_review = repository.fields_needing_review(doc, settings.review_threshold)
+            doc_id = doc.id  # assigned at the flush: not the document's until the commit succeeds
+            needs_review = repository.fields_needing_review(doc, settings.review_threshold)
     except DatabaseError as exc:
         # another run archived the same scan meanwhile: the unique sha256 stopped a double
         dup = _find_duplicate(archive, source.sha256) if isinstance(exc.__cause__, IntegrityError) else None
@@ -689,6 +689,7 @@ def _archive(
             result.status, result.id = "duplicate", dup[0]
             return
         raise
+    result.id, result.needs_review = doc_id, needs_review
     result.timings["db"] = time.perf_counter() - t
     result.status = "ingested"
 
