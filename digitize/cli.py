@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__, render
-from .config import OCR_MODES, Settings, load_settings
+from .config import OCR_MODES, Settings, load_settings, make_home
 from .errors import DigitizeError, ExitCode, InputError, NotFound
 from .pipelines.archive import Archive
 
@@ -87,13 +87,16 @@ def cli(ctx: click.Context, home: Path | None, db_url: str | None, storage_url: 
 def _log_to_file(obj: Context) -> None:
     """With log_file set, keep an INFO log (rotated) for cron runs that print nothing."""
     try:
-        log_file = obj.settings().log_file
+        settings = obj.settings()
     except DigitizeError:
         return  # reported by the command itself
+    log_file = settings.log_file
     if log_file is None:
         return
     from logging.handlers import RotatingFileHandler
 
+    if log_file.is_relative_to(settings.home):
+        make_home(settings)  # a log in a new home: the home is made as home_mode says first
     log_file.parent.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
@@ -488,7 +491,7 @@ def db_upgrade(obj: Context) -> None:
     """Create or upgrade the schema to the newest revision."""
     from . import db
 
-    engine = db.make_engine(obj.settings().effective_db_url)
+    engine = db.make_engine(obj.archive.ensure_home_for_db())
     db.upgrade(engine)
     click.echo(f"database at revision {db.current_revision(engine)}")
 
@@ -499,7 +502,7 @@ def db_current(obj: Context) -> None:
     """Print the schema revision of the database."""
     from . import db
 
-    engine = db.make_engine(obj.settings().effective_db_url)
+    engine = db.make_engine(obj.archive.ensure_home_for_db())
     click.echo(f"{db.current_revision(engine) or 'empty'} (newest: {db.head_revision(engine)})")
 
 

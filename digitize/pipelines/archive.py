@@ -8,7 +8,7 @@ import logging
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cached_property
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import db
-from ..config import Settings
+from ..config import Settings, make_home
 from ..db import repository
 from ..db.models import Document
 from ..errors import ArchiveError, ConfigError, DatabaseError
@@ -39,9 +39,21 @@ class Archive:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
+    def ensure_home(self) -> Path:
+        """The data home, made as home_mode says (0700) before anything is put in it."""
+        with suppress(OSError):  # what cannot be created is reported by whatever needed it
+            make_home(self.settings)
+        return self.settings.home
+
+    def ensure_home_for_db(self) -> str:
+        """The database URL, once the home the default SQLite file lives in is made."""
+        if self.settings.db_url is None:
+            self.ensure_home()
+        return self.settings.effective_db_url
+
     @cached_property
     def engine(self) -> Engine:
-        url = self.settings.effective_db_url
+        url = self.ensure_home_for_db()
         try:
             engine = db.make_engine(url)
             db.ensure_schema(engine)
@@ -74,6 +86,8 @@ class Archive:
 
     @cached_property
     def store(self) -> ObjectStore:
+        if self.settings.storage_url is None:
+            self.ensure_home()
         try:
             return open_store(self.settings.effective_storage_url)
         except ValueError as exc:
