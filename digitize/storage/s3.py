@@ -21,7 +21,9 @@ server's own full-object SHA-256 (single part) or composite checksum-of-part-che
 and the size. An object that fails the check is removed and never reported as stored.
 Keys are content-addressed, so re-putting an object that is already there and intact is a
 no-op, and a write whose answer was lost (a retried request answering 412 or an error
-for our own first write) counts as done once the object verifies.
+for our own first write) counts as done once the object verifies. A create-only write
+(`put(..., keep_existing=True)`, a new scan's outputs) sends `If-None-Match: *` on the
+PutObject or CompleteMultipartUpload, so the loser of a race keeps the winner's object.
 """
 
 from __future__ import annotations
