@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import __version__, render
-from .config import OCR_MODES, Settings, load_settings
+from .config import OCR_MODES, Settings, load_settings, make_home
 from .errors import DigitizeError, ExitCode, InputError, NotFound
 
 if TYPE_CHECKING:
@@ -101,14 +101,17 @@ def cli(ctx: click.Context, home: Path | None, db_url: str | None, storage_url: 
 def _log_to_file(obj: Context) -> None:
     """With log_file set, keep an INFO log (rotated) for cron runs that print nothing."""
     try:
-        log_file = obj.settings().log_file
+        settings = obj.settings()
     except DigitizeError:
         return  # reported by the command itself
+    log_file = settings.log_file
     if log_file is None:
         return
     from logging.handlers import RotatingFileHandler
 
     try:
+        if log_file.is_relative_to(settings.home):
+            make_home(settings)  # a log in a new home: the home is made as home_mode says first
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
     except OSError as exc:  # a read-only home can still be searched: without its log

@@ -47,6 +47,9 @@ class Settings:
     tmp_dir: Path | None = None
     log_file: Path | None = None  # also log to this file, rotated at 10 MB
     password_file: Path | None = None  # its first line opens encrypted PDFs (ingest, inbox, reindex)
+    # the mode a new data home is made with (octal): private by default, as it holds every
+    # document's text; "2750" lets a group read it, "2770" lets a group work in it (README)
+    home_mode: str = "0700"
 
     @property
     def effective_db_url(self) -> str:
@@ -123,6 +126,9 @@ def load_settings(
     if settings.ocr not in OCR_MODES:
         raise ConfigError(f"ocr mode {settings.ocr!r} is not one of {', '.join(OCR_MODES)}")
     _check_ranges(settings)
+    if not re.fullmatch(r"0?[0-7]{3,4}", settings.home_mode):
+        raise ConfigError(f"home_mode {settings.home_mode!r} is not an octal mode",
+                          advice='write it as a string of octal digits, e.g. home_mode = "2750"')
     return settings
 
 
@@ -156,6 +162,21 @@ def _check_ranges(settings: Settings) -> None:
         if not low <= value <= high:
             raise ConfigError(f"setting {name}={value:g} is out of range: give {low:g} to {high:g} {unit}",
                               advice=f"fix DIGITIZE_{name.upper()} or {name} in digitize.toml")
+
+
+def make_home(settings: Settings) -> Path:
+    """Create the data home, if it is missing, with exactly `home_mode` (0700 unless configured
+    for a group): it holds the database and the store, every document's text. What is made
+    inside follows the umask; an existing home is left as its owner set it."""
+    home = settings.home
+    if not home.is_dir():
+        home.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            home.mkdir(mode=0o700)
+        except FileExistsError:  # another command made it meanwhile
+            return home
+        os.chmod(home, int(settings.home_mode, 8))  # mkdir's mode is cut by the umask
+    return home
 
 
 def read_password_file(path: Path) -> str:

@@ -10,7 +10,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cached_property
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import db
-from ..config import Settings, safe_url
+from ..config import Settings, make_home, safe_url
 from ..db import repository
 from ..db.models import Document
 from ..errors import ArchiveError, ConfigError, DatabaseError, NotFound
@@ -62,6 +62,18 @@ class Archive:
         self.settings = settings
         self.reading = reading
 
+    def ensure_home(self) -> Path:
+        """The data home, made as home_mode says (0700) before anything is put in it."""
+        with suppress(OSError):  # what cannot be created is reported by whatever needed it
+            make_home(self.settings)
+        return self.settings.home
+
+    def ensure_home_for_db(self) -> str:
+        """The database URL, once the home the default SQLite file lives in is made."""
+        if self.settings.db_url is None:
+            self.ensure_home()
+        return self.settings.effective_db_url
+
     @cached_property
     def engine(self) -> Engine:
         return self.open_engine()
@@ -69,7 +81,8 @@ class Archive:
     def open_engine(self, *, upgrade: bool = True) -> Engine:
         """The database's engine; `upgrade` brings its schema up to date first (when it can
         be written: a read-only archive must already be at the current schema)."""
-        url = self.settings.effective_db_url
+        # a command that only reads never makes a home: a mistyped --home is not an archive
+        url = self.settings.effective_db_url if self.reading else self.ensure_home_for_db()
         path = db.sqlite_path(url)
         if self.reading and path is not None and not path.is_file():
             raise NotFound(f"no archive in {path.parent} ({path.name} is not there)",
@@ -112,6 +125,8 @@ class Archive:
 
     @cached_property
     def store(self) -> ObjectStore:
+        if self.settings.storage_url is None:
+            self.ensure_home()
         try:
             return open_store(self.settings.effective_storage_url)
         except ValueError as exc:

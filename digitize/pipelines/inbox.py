@@ -213,7 +213,7 @@ def run_pass(archive: Archive, folder: Path, options: InboxOptions,
     if not folder.is_dir():
         raise NotFound(f"{folder}: inbox folder does not exist", advice="create it or fix the path")
     summary = InboxSummary(folder=str(folder))
-    with inbox_lock(folder, archive.settings.home / "locks"):
+    with inbox_lock(folder, archive.ensure_home() / "locks"):
         if options.retry_failed:
             summary.retried = retry_failed(folder)
         files, summary.waiting, summary.refused = scan(folder, settle=options.settle)

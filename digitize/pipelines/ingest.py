@@ -629,9 +629,13 @@ def _archive(
     try:
         archive.store.put(keys["original"], source.path, sha256=source.sha256,
                           content_type=_content_type(source.kind), metadata=described)
-        archive.store.put(keys["pdf"], out_pdf, sha256=pdf_sha, content_type="application/pdf",
-                          metadata=described)
-        archive.store.put(keys["ocr"], ocr_json, sha256=ocr_sha, content_type="application/json")
+        # A new scan's outputs are written create-only: another run ingesting the same scan at
+        # the same time may have stored its own rendition (other bytes) first, and then that
+        # one is kept and recorded, whichever run's record commits (re-OCR replaces them).
+        pdf_sha = archive.store.put(keys["pdf"], out_pdf, sha256=pdf_sha, content_type="application/pdf",
+                                    metadata=described, keep_existing=not replace).sha256 or pdf_sha
+        ocr_sha = archive.store.put(keys["ocr"], ocr_json, sha256=ocr_sha, content_type="application/json",
+                                    keep_existing=not replace).sha256 or ocr_sha
     except (StorageError, OSError) as exc:
         if not _unchanged_source(source):  # the file's doing, not the store's
             raise InputError(f"{job.path}: changed or removed while it was being archived",
@@ -666,8 +670,8 @@ def _archive(
             doc = repository.add_document(session, new, actor=current_actor(),
                                           review_threshold=settings.review_threshold)
             index_for_search(session, doc.id, metadata, pages)
-            result.id = doc.id
-            result.needs_review = repository.fields_needing_review(doc, settings.review_threshold)
+            doc_id = doc.id  # assigned at the flush: not the document's until the commit succeeds
+            needs_review = repository.fields_needing_review(doc, settings.review_threshold)
     except DatabaseError as exc:
         # another run archived the same scan meanwhile: the unique sha256 stopped a double
         dup = _find_duplicate(archive, source.sha256) if isinstance(exc.__cause__, IntegrityError) else None
@@ -675,6 +679,7 @@ def _archive(
             result.status, result.id = "duplicate", dup[0]
             return
         raise
+    result.id, result.needs_review = doc_id, needs_review
     result.timings["db"] = time.perf_counter() - t
     result.status = "ingested"
 

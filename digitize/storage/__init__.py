@@ -49,9 +49,17 @@ class ObjectStore(Protocol):
 
     def put(
         self, key: str, path: Path, *, sha256: str, content_type: str = "application/octet-stream",
-        metadata: dict[str, str] | None = None,
+        metadata: dict[str, str] | None = None, keep_existing: bool = False,
     ) -> ObjectInfo:
-        """Store the file at `path` under `key`, verified against `sha256` (hex)."""
+        """Store the file at `path` under `key`, verified against `sha256` (hex); the write is
+        atomic (readers see the old object or the new one, never a part).
+
+        By default an object already there is replaced unless it is identical. With
+        `keep_existing` the write only creates: an object already under `key`, or one another
+        writer stores first while this one uploads, is kept and its info returned (its
+        `sha256` is then the stored object's, which the caller must record). That is how two
+        runs racing to store their own rendition of one scan leave one consistent object.
+        """
         ...
 
     def get(self, key: str, dest: Path) -> Path:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import secrets
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from . import ChecksumMismatch, ObjectInfo, ObjectMissing, check_key
 
 _CHUNK = 1 << 20
 _PART = ".part"  # what an unfinished write's temporary name ends with
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
 
 
 def sha256_file(path: Path) -> str:
@@ -24,11 +26,28 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _atomic_copy(src: Path, dest: Path) -> str:
-    """Copy src to dest through a temp file + fsync + rename; return the copy's sha256."""
+def temp_beside(dest: Path) -> tuple[int, Path]:
+    """A new, empty file beside `dest` (`.<name>.<random>.part`) open for writing.
+
+    Same folder, so the final rename is atomic; a name no other writer can pick, so two
+    writers of one key never share a temporary file; created with mode 0666 less the umask
+    (like any file the user makes), so what is renamed into place follows the umask too;
+    the `.part` ending is what the sweep of unfinished writes looks for (leftovers.py).
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(8)}{_PART}")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # 64 random bits taken already: draw again
+            continue
+
+
+def _write_temp(src: Path, dest: Path) -> tuple[Path, str]:
+    """Copy src to a temporary file beside dest, fsynced; return it and the copy's sha256."""
     h = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    fd, tmp = temp_beside(dest)
     try:
         with os.fdopen(fd, "wb") as out, open(src, "rb") as f:
             while chunk := f.read(_CHUNK):
@@ -36,11 +55,46 @@ def _atomic_copy(src: Path, dest: Path) -> str:
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, dest)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return h.hexdigest()
+    return tmp, h.hexdigest()
+
+
+def _link_if_absent(tmp: Path, dest: Path) -> bool:
+    """Give `tmp` the name `dest` unless `dest` exists; False when another writer got there first.
+
+    A hard link never replaces an existing name, so of two writers racing for one key exactly
+    one wins and the other's bytes are dropped. A filesystem without hard links (FAT, some
+    network shares) gets "rename only if absent", which leaves a short window between the
+    check and the rename.
+    """
+    try:
+        os.link(tmp, dest)
+        return True
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+    if dest.exists():
+        return False
+    os.replace(tmp, dest)
+    return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` survive a power cut (where the platform allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 class LocalStore:
@@ -55,15 +109,26 @@ class LocalStore:
 
     def put(
         self, key: str, path: Path, *, sha256: str, content_type: str = "application/octet-stream",
-        metadata: dict[str, str] | None = None,
+        metadata: dict[str, str] | None = None, keep_existing: bool = False,
     ) -> ObjectInfo:
         dest = self._path(key)
-        if dest.exists() and sha256_file(dest) == sha256:
-            return ObjectInfo(key, dest.stat().st_size, sha256)
-        got = _atomic_copy(Path(path), dest)
-        if got != sha256:
-            dest.unlink(missing_ok=True)
-            raise ChecksumMismatch(f"{key}: wrote {got}, expected {sha256}; the source changed while copying")
+        if dest.is_file():
+            stored = sha256_file(dest)
+            if keep_existing or stored == sha256:
+                return ObjectInfo(key, dest.stat().st_size, stored)
+        tmp, got = _write_temp(Path(path), dest)
+        try:
+            if got != sha256:
+                raise ChecksumMismatch(f"{key}: wrote {got}, expected {sha256}; "
+                                       "the source changed while copying")
+            if keep_existing:
+                if not _link_if_absent(tmp, dest):  # another run stored its own copy meanwhile
+                    return ObjectInfo(key, dest.stat().st_size, sha256_file(dest))
+            else:
+                os.replace(tmp, dest)
+            _fsync_dir(dest.parent)
+        finally:
+            tmp.unlink(missing_ok=True)
         return ObjectInfo(key, dest.stat().st_size, got)
 
     def get(self, key: str, dest: Path) -> Path:
@@ -71,14 +136,13 @@ class LocalStore:
         if not src.is_file():
             raise ObjectMissing(f"object {key} is missing from {self.url}")
         dest = Path(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-        os.close(fd)
+        fd, tmp = temp_beside(dest)
         try:
-            shutil.copyfile(src, tmp)
+            with os.fdopen(fd, "wb") as out, open(src, "rb") as f:
+                shutil.copyfileobj(f, out, _CHUNK)
             os.replace(tmp, dest)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
         return dest
 

@@ -21,7 +21,9 @@ server's own full-object SHA-256 (single part) or composite checksum-of-part-che
 and the size. An object that fails the check is removed and never reported as stored.
 Keys are content-addressed, so re-putting an object that is already there and intact is a
 no-op, and a write whose answer was lost (a retried request answering 412 or an error
-for our own first write) counts as done once the object verifies.
+for our own first write) counts as done once the object verifies. A create-only write
+(`put(..., keep_existing=True)`, a new scan's outputs) sends `If-None-Match: *` on the
+PutObject or CompleteMultipartUpload, so the loser of a race keeps the winner's object.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ import hashlib
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -57,7 +58,7 @@ from . import (
     StoreUnavailable,
     check_key,
 )
-from .local import sha256_file
+from .local import sha256_file, temp_beside
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,8 @@ _NETWORK_ERRORS = (
     boto_errors.ConnectionError, boto_errors.HTTPClientError, urllib3.exceptions.HTTPError,
     ConnectionError, TimeoutError,
 )
+# What a server that does not know conditional writes may answer to `If-None-Match: *`.
+_NO_CONDITION_CODES = {"NotImplemented", "501", "InvalidArgument", "InvalidRequest"}
 _CORRUPT_CODES = {"BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch",
                   "XAmzContentChecksumMismatch", "InvalidChecksum"}
 
@@ -339,6 +342,24 @@ def _mismatches(head: Mapping[str, Any], local: _LocalDigest) -> list[str]:
     return problems
 
 
+def _innermost(exc: BaseException) -> BaseException:
+    """The error under s3transfer's wrappers (the ClientError a failed upload hides)."""
+    while isinstance(exc, S3UploadFailedError | S3TransferFailedError | RetriesExceededError):
+        nested = getattr(exc, "last_exception", None) or exc.__cause__ or exc.__context__
+        if nested is None:
+            break
+        exc = nested
+    return exc
+
+
+def _error_code(exc: BaseException) -> str:
+    """The S3 error code behind a translated error ("" when it was not an S3 answer)."""
+    inner = _innermost(exc.__cause__ or exc)
+    if isinstance(inner, boto_errors.ClientError):
+        return str(inner.response.get("Error", {}).get("Code", ""))
+    return ""
+
+
 def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
@@ -371,6 +392,12 @@ class S3Store:
             preferred_transfer_client="classic",
         )
         self._bucket_seen = False
+        # Full keys being written create-only (put(keep_existing=True)): their PutObject and
+        # CompleteMultipartUpload requests carry `If-None-Match: *`, which s3transfer cannot pass.
+        self._create_only: set[str] = set()
+        self._conditional = True  # False once the server refused the condition as unsupported
+        for operation in ("PutObject", "CompleteMultipartUpload"):
+            client.meta.events.register(f"before-parameter-build.s3.{operation}", self._add_condition)
 
     @classmethod
     def from_url(
@@ -395,10 +422,14 @@ class S3Store:
 
     def put(
         self, key: str, path: Path, *, sha256: str, content_type: str = "application/octet-stream",
-        metadata: dict[str, str] | None = None,
+        metadata: dict[str, str] | None = None, keep_existing: bool = False,
     ) -> ObjectInfo:
         """Upload `path` under `key` and verify it; skip when an intact copy is already there.
 
+        With `keep_existing` the upload is conditional (`If-None-Match: *`), so of two
+        writers racing for one key the first to finish wins and the other keeps its object;
+        a server that ignores the condition still gets a check for the key first (a short
+        window remains), one that refuses it gets unconditional uploads after that check.
         Raises ChecksumMismatch when the file does not hash to `sha256` (nothing uploaded) or
         when the stored object fails verification (it is removed again).
         """
@@ -418,23 +449,31 @@ class S3Store:
         if existing is not None and not self._problems(full, existing, path, local):
             logger.debug("%s already stored and intact; upload skipped", self._where(full))
             return ObjectInfo(key, local.size, sha256)
+        if existing is not None and keep_existing and self._whole(existing):
+            return self._kept(key, existing)
+        create_only = keep_existing and existing is None  # a damaged object is replaced
         extra = {"ChecksumAlgorithm": "SHA256", "ContentType": content_type,
                  "Metadata": user_metadata}
         try:
-            with self._errors("upload", key):
-                self.client.upload_file(
-                    str(path), self.bucket, full, ExtraArgs=extra, Config=self.transfer
-                )
+            self._upload(path, full, key, extra, create_only=create_only)
         except StorageError as exc:
             # A write can land even though its answer was lost (a retry then answers 412 or
-            # times out): what counts is whether the intact object is there now.
+            # times out): what counts is whether the intact object is there now. With
+            # keep_existing a 412 means another writer's object is there: keep it.
             head = self._head_quietly(full)
-            if head is None or self._problems(full, head, path, local):
+            if head is None:
                 raise
-            logger.info("%s: upload reported %s, but the object is stored and verified",
-                        self._where(full), type(exc).__name__)
+            if not self._problems(full, head, path, local):
+                logger.info("%s: upload reported %s, but the object is stored and verified",
+                            self._where(full), type(exc).__name__)
+            elif create_only and self._whole(head):
+                return self._kept(key, head)
+            else:
+                raise
         head = self._head(full, key)
         if problems := self._problems(full, head, path, local):
+            if create_only and self._whole(head) and self._recorded_sha256(head) != sha256:
+                return self._kept(key, head)  # a server without conditions let another writer in
             self._discard(full)
             raise ChecksumMismatch(
                 f"{self._where(full)} failed verification after upload ({'; '.join(problems)}); "
@@ -444,6 +483,44 @@ class S3Store:
                      f"{local.parts} parts" if local.parts else "single part")
         return ObjectInfo(key, local.size, sha256)
 
+    def _upload(self, path: Path, full: str, key: str, extra: dict[str, Any], *, create_only: bool) -> None:
+        """upload_file, create-only when asked and the server takes `If-None-Match: *`."""
+        conditional = create_only and self._conditional
+        if conditional:
+            self._create_only.add(full)
+        try:
+            with self._errors("upload", key):
+                self.client.upload_file(str(path), self.bucket, full, ExtraArgs=extra, Config=self.transfer)
+        except StorageError as exc:
+            if not conditional or _error_code(exc) not in _NO_CONDITION_CODES:
+                raise
+            logger.info("%s does not take conditional writes (%s): checking for the key before "
+                        "each upload instead", self.endpoint_url, _error_code(exc))
+            self._conditional = False
+            self._create_only.discard(full)
+            with self._errors("upload", key):
+                self.client.upload_file(str(path), self.bucket, full, ExtraArgs=extra, Config=self.transfer)
+        finally:
+            self._create_only.discard(full)
+
+    def _add_condition(self, params: dict[str, Any], **_: Any) -> None:
+        """botocore hook: a create-only write's request says `If-None-Match: *`."""
+        if params.get("Bucket") == self.bucket and params.get("Key") in self._create_only:
+            params.setdefault("IfNoneMatch", "*")
+
+    def _kept(self, key: str, head: Mapping[str, Any]) -> ObjectInfo:
+        """The object another writer stored under `key`, kept in place of ours."""
+        logger.info("%s is stored already (another run's copy); keeping it", self._where(self._full_key(key)))
+        return ObjectInfo(key, int(head["ContentLength"]), self._stored_sha256(head))
+
+    def _whole(self, head: Mapping[str, Any]) -> bool:
+        """The object agrees with itself: the server's full-object SHA-256 (if it keeps one)
+        is the one recorded at upload, so it is another writer's object, not ours damaged."""
+        recorded = self._recorded_sha256(head)
+        digest, parts = _remote_checksum(head)
+        server = _hex_from_base64(digest) if digest is not None and parts is None else None
+        return recorded is not None and server in (None, recorded)
+
     def get(self, key: str, dest: Path) -> Path:
         """Download to a temporary file beside `dest`, check its SHA-256, then rename."""
         full = self._full_key(key)
@@ -451,10 +528,9 @@ class S3Store:
         info = ObjectInfo(key, int(head["ContentLength"]), self._stored_sha256(head))
         recorded = self._recorded_sha256(head)  # what put() was told; differs if tampered
         dest = Path(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+        fd, tmp = temp_beside(dest)  # mode 0666 less the umask, like any file the user makes
         os.close(fd)
-        tmp = Path(tmp_name)
+        tmp_name = str(tmp)
         try:
             with self._errors("download", key):
                 self.client.download_file(self.bucket, full, tmp_name, Config=self.transfer)
@@ -627,13 +703,7 @@ class S3Store:
             raise translated from exc
 
     def _translate(self, exc: BaseException, action: str, key: str) -> StorageError | None:
-        inner: BaseException | None = exc
-        while isinstance(inner, S3UploadFailedError | S3TransferFailedError | RetriesExceededError):
-            nested = getattr(inner, "last_exception", None) or inner.__cause__ or inner.__context__
-            if nested is None:
-                break
-            inner = nested
-        exc = inner or exc
+        exc = _innermost(exc)
         endpoint = self.endpoint_url
         where = f"{self.url}/{key}" if key and not key.startswith("(") else self.url
         attempts = self.settings.max_attempts

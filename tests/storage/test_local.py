@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -119,3 +123,78 @@ def test_missing_objects(local: LocalStore, tmp_path: Path) -> None:
             call()
     assert not (tmp_path / "x.pdf").exists()
     assert list(local.iter()) == []  # even before the folder exists
+
+
+def test_keep_existing_never_overwrites(local: LocalStore, make_file: MakeFile) -> None:
+    """Item 6: another run's rendition under the key is kept, and its checksum returned."""
+    theirs, their_sha = make_file(1000, "theirs.pdf", seed=1)
+    ours, our_sha = make_file(1200, "ours.pdf", seed=2)
+    local.put("pdf/a.pdf", theirs, sha256=their_sha, keep_existing=True)
+
+    info = local.put("pdf/a.pdf", ours, sha256=our_sha, keep_existing=True)
+
+    assert info == ObjectInfo("pdf/a.pdf", 1000, their_sha)
+    assert local.checksum("pdf/a.pdf") == their_sha
+    assert not [p for p in local.root.rglob("*") if p.name.endswith(".part")]
+
+
+def test_keep_existing_loses_a_race_without_overwriting(
+    local: LocalStore, make_file: MakeFile, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Item 6: the other writer lands after our check, while our copy is written: ours yields."""
+    from digitize.storage import local as local_module
+
+    theirs, their_sha = make_file(1000, "theirs.pdf", seed=1)
+    ours, our_sha = make_file(1200, "ours.pdf", seed=2)
+    write_temp = local_module._write_temp
+
+    def racing(src: Path, dest: Path) -> tuple[Path, str]:
+        written = write_temp(src, dest)
+        if src == ours:  # the other run's write, through the same code, finishes first
+            LocalStore(local.root).put("pdf/a.pdf", theirs, sha256=their_sha, keep_existing=True)
+        return written
+
+    monkeypatch.setattr(local_module, "_write_temp", racing)
+    info = local.put("pdf/a.pdf", ours, sha256=our_sha, keep_existing=True)
+
+    assert info.sha256 == their_sha and local.checksum("pdf/a.pdf") == their_sha
+    assert (local.root / "pdf/a.pdf").read_bytes() == theirs.read_bytes()
+    assert not [p for p in local.root.rglob("*") if p.name.endswith(".part")]
+
+
+def test_temporary_names_are_swept_as_unfinished_writes(local: LocalStore, tmp_path: Path) -> None:
+    """The temporary name is unique per writer, hidden from listings, and what the sweep finds."""
+    from digitize.storage.local import temp_beside
+
+    dest = local.root / "pdf" / "a.pdf"
+    (fd1, one), (fd2, two) = temp_beside(dest), temp_beside(dest)
+    os.close(fd1)
+    os.close(fd2)
+    assert one != two and one.parent == two.parent == dest.parent
+    assert one.name.startswith(".a.pdf.") and one.name.endswith(".part")
+    assert list(local.iter()) == []
+    names = sorted(p.relative_to(local.root).as_posix() for p in (one, two))
+    assert sorted(local.partials(older_than=0)) == names
+
+
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_objects_and_copies_follow_the_umask(
+    local: LocalStore, make_file: MakeFile, tmp_path: Path, mask: int, mode: int,
+) -> None:
+    """Item 18: stored objects and `get` output get the mode any file of the user gets."""
+    path, sha = make_file(1000)
+    with umask(mask):
+        local.put("pdf/a.pdf", path, sha256=sha)
+        local.put("ocr/a.json", path, sha256=sha, keep_existing=True)
+        copy = local.get("pdf/a.pdf", tmp_path / "out" / "a.pdf")
+    for got in (local.root / "pdf/a.pdf", local.root / "ocr/a.json", copy):
+        assert stat.S_IMODE(got.stat().st_mode) == mode, got

@@ -464,3 +464,73 @@ def test_parse_size() -> None:
     assert parse_size("X", "1048576") == MiB
     with pytest.raises(ValueError, match="X="):
         parse_size("X", "5 TB")
+
+
+def test_keep_existing_keeps_another_writers_object(
+    store: S3Store, make_store: MakeStore, make_file: MakeFile,
+) -> None:
+    """Item 6: a rendition already under the key is kept, and its checksum returned."""
+    theirs, their_sha = make_file(1000, "theirs.pdf", seed=1)
+    ours, our_sha = make_file(1200, "ours.pdf", seed=2)
+    make_store().put("pdf/a.pdf", theirs, sha256=their_sha, keep_existing=True)
+    calls = count_calls(store)
+
+    info = store.put("pdf/a.pdf", ours, sha256=our_sha, keep_existing=True)
+
+    assert info == ObjectInfo("pdf/a.pdf", 1000, their_sha)
+    assert store.checksum("pdf/a.pdf") == their_sha
+    assert calls["PutObject"] == 0
+
+
+@pytest.mark.parametrize("size", [1200, 6 * MiB])
+def test_keep_existing_loses_a_race_without_overwriting(
+    store: S3Store, make_store: MakeStore, make_file: MakeFile, tmp_path: Path, size: int,
+) -> None:
+    """Item 6: the other writer lands after our check, while we upload: `If-None-Match: *`
+    makes moto refuse our PutObject (or CompleteMultipartUpload) with 412, and theirs stays."""
+    theirs, their_sha = make_file(1000, "theirs.pdf", seed=1)
+    ours, our_sha = make_file(size, "ours.pdf", seed=2)
+    other = make_store()
+    raced: list[str] = []
+
+    def other_run_first(model: Any, params: dict[str, Any], **_: Any) -> None:
+        if model.name in {"PutObject", "CompleteMultipartUpload"} and not raced:
+            raced.append(model.name)
+            other.put("pdf/a.pdf", theirs, sha256=their_sha, keep_existing=True)
+        assert params["headers"].get("If-None-Match") == "*"
+
+    for name in ("PutObject", "CompleteMultipartUpload"):
+        store.client.meta.events.register(f"before-call.s3.{name}", other_run_first)
+
+    info = store.put("pdf/a.pdf", ours, sha256=our_sha, keep_existing=True)
+
+    assert raced == ["PutObject" if size < 5 * MiB else "CompleteMultipartUpload"]
+    assert info == ObjectInfo("pdf/a.pdf", 1000, their_sha)
+    assert store.get("pdf/a.pdf", tmp_path / "got.pdf").read_bytes() == theirs.read_bytes()
+
+
+def test_plain_put_still_replaces(store: S3Store, make_file: MakeFile) -> None:
+    """Without keep_existing (re-OCR, healing an original) the new bytes replace the old."""
+    old, old_sha = make_file(1000, "old.pdf", seed=1)
+    new, new_sha = make_file(1000, "new.pdf", seed=2)
+    store.put("pdf/a.pdf", old, sha256=old_sha)
+    assert store.put("pdf/a.pdf", new, sha256=new_sha).sha256 == new_sha
+    assert store.checksum("pdf/a.pdf") == new_sha
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_get_output_follows_the_umask(
+    store: S3Store, make_file: MakeFile, tmp_path: Path, mask: int, mode: int,
+) -> None:
+    """Item 18: a downloaded copy gets the mode any file of the user gets."""
+    import os
+    import stat
+
+    path, sha = make_file(1000)
+    store.put("pdf/a.pdf", path, sha256=sha)
+    old = os.umask(mask)
+    try:
+        copy = store.get("pdf/a.pdf", tmp_path / "out" / "a.pdf")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(copy.stat().st_mode) == mode
