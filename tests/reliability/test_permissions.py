@@ -51,6 +51,7 @@ def test_a_new_home_is_private_and_files_follow_the_umask(
     assert result.exit_code == 0, result.output
     (row,) = json_lines(result.stdout)
     out = tmp_path / "out" / "qd.pdf"
+    out.parent.mkdir()  # `get -o` into a missing folder is refused (exit 4)
     assert digitize(new_home, "get", row["id"], "-o", out).exit_code == 0
 
     assert mode(new_home) == 0o700

@@ -67,9 +67,10 @@ def test_commands_opening_a_new_home_at_once_all_succeed(tmp_path: Path, backend
 
 
 def test_cli_commands_started_together_on_a_new_home(tmp_path: Path):
-    """The same through the command line: four `digitize stats` at once, none fails."""
+    """The same through the command line: four `digitize db upgrade` at once, none fails
+    (a command that only reads, like `stats`, refuses a home with no archive: exit 4)."""
     home = tmp_path / "home"
-    cmd = [sys.executable, "-m", "digitize", "--home", str(home), "stats", "--json"]
+    cmd = [sys.executable, "-m", "digitize", "--home", str(home), "db", "upgrade"]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(PROCESSES)]
     outs = [proc.communicate(timeout=120) for proc in procs]
