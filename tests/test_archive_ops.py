@@ -107,9 +107,9 @@ def test_reindex_if_needed_skips_current_documents(run, archived):
 
 def test_reindex_if_needed_rereads_records_of_an_older_pipeline(run, archived, monkeypatch):
     """After an upgrade that raises PIPELINE_VERSION, every older record is read again, once."""
-    from digitize.pipelines import ingest
+    from digitize.pipelines.archive.contract import PIPELINE_VERSION
 
-    monkeypatch.setattr("digitize.pipelines.reindex.PIPELINE_VERSION", str(int(ingest.PIPELINE_VERSION) + 1))
+    monkeypatch.setattr("digitize.pipelines.reindex.PIPELINE_VERSION", str(int(PIPELINE_VERSION) + 1))
     summary = json.loads(run("reindex", "--if-needed", "--json").stdout)
     assert summary["seen"] == 2 and summary["skipped"] == 0
     summary = json.loads(run("reindex", "--if-needed", "--json").stdout)

@@ -38,8 +38,9 @@ from ..errors import (
     NotFound,
 )
 from ..ocr import sources, tesseract
+from ..records import IngestResult, Progress
 from .archive import Archive, original_problem
-from .ingest import IngestOptions, IngestResult, Progress, ingest
+from .ingest import IngestOptions, ingest
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,7 @@ content-addressed key and verify it; only then record the document in one transa
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import shutil
 import time
 from collections import deque
@@ -20,10 +18,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
-from .. import __version__
-from ..db import repository
 from ..errors import ArchiveError, DatabaseError, DigitizeError, InputError
 from ..metadata import (
     REVIEW_THRESHOLD,
@@ -35,28 +29,30 @@ from ..metadata import (
     second_opinion,
     splice_words,
 )
-from ..metadata.derived import follow_manual
-from ..metadata.text import fold
 from ..ocr import integrity, second_reader, sources, textlayer
 from ..ocr import pdf as searchable
 from ..ocr.page import OVERTIME_MARK, PageResult, PageTask, overtime_result, process_page
 from ..ocr.preprocess import Geometry
 from ..ocr.raster import RenderError
 from ..ocr.reread import RereadTask, reread_region
-from ..records import METADATA_FIELDS, FieldValue, IngestResult, Metadata, PageOcr, Progress, Word
+from ..records import IngestResult, Metadata, PageOcr, Progress, Word
 from ..storage import StorageError
-from .archive import Archive, current_actor, filter_keys, store_problem, stored_original
+from .archive import Archive, store_problem, stored_original
+from .archive.contract import (
+    Made,
+    Reread,
+    commit_new,
+    commit_replacement,
+    content_type,
+    find_document,
+    write_ocr_json,
+)
 from .executor import Pool
 from .leftovers import KEEP_MARK, work_folder
 
 log = logging.getLogger(__name__)
 
-# What a record was made with. Raise it when the extraction (or what OCR keeps for it)
-# changes what a document's fields would be: `reindex --if-needed` then re-reads the older
-# records. 2: the extractor's fixes for noisy reads, urgency and header second looks.
-PIPELINE_VERSION = "2"
 SUPPORTED_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"}
-_EXT = {"pdf": "pdf", "tiff": "tif", "jpeg": "jpg", "png": "png"}
 
 
 @dataclass(slots=True)
@@ -127,9 +123,6 @@ class _Job:
     looked: dict[int, list[Word]] = field(default_factory=dict)  # second looks' words, by index
 
 
-Reread = tuple[Region, list[Word]]
-
-
 def read_metadata(
     pages: list[PageOcr], rereads: list[Reread], source_name: str, first: Metadata | None = None,
 ) -> Metadata:
@@ -152,17 +145,6 @@ def _spliced(pages: list[PageOcr], rereads: list[Reread]) -> list[PageOcr]:
     for region, words in rereads:
         out[region.page - 1] = splice_words(out[region.page - 1], region, words)
     return out
-
-
-def rereads_to_json(rereads: list[Reread]) -> list[dict[str, Any]]:
-    return [{"page": r.page, "left": r.left, "top": r.top, "right": r.right, "bottom": r.bottom,
-             "reason": r.reason, "words": PageOcr(0, 0, 0, 0, "", words).to_json()["words"]}
-            for r, words in rereads]
-
-
-def rereads_from_json(rows: list[dict[str, Any]]) -> list[Reread]:
-    return [(Region(row["page"], row["left"], row["top"], row["right"], row["bottom"], row["reason"]),
-             [Word(*w) for w in row["words"]]) for row in rows]
 
 
 def ingest(
@@ -286,7 +268,7 @@ def _start(
         result.sha256 = sha = sources.sha256_of(path)
         if sha in in_flight:  # the same scan twice in one run: let the first one land
             _finish_through(archive, pending, sha, in_flight, options, progress)
-        if duplicate := _find_duplicate(archive, sha):
+        if duplicate := find_document(archive, sha):
             result.id, result.pages = duplicate
             if not options.replace:
                 _heal_original(archive, path, sha, kind, result)
@@ -347,19 +329,13 @@ def _heal_original(archive: Archive, path: Path, sha256: str, kind: str, result:
         result.warnings.append(f"could not check the archived original ({problem})")
         return
     try:
-        archive.store.put(key, path, sha256=sha256, content_type=_content_type(kind))
+        archive.store.put(key, path, sha256=sha256, content_type=content_type(kind))
     except (StorageError, OSError) as exc:
         raise ArchiveError(f"{path}: the archived original is lost ({problem}) and could not be put back "
                            f"({store_problem(exc)}); the file is untouched, run the same command again "
                            "later") from exc
     log.warning("%s: the archived original was lost (%s); restored from this identical file", path, problem)
     result.warnings.append(f"the archived original was lost ({problem}); restored from this file")
-
-
-def _find_duplicate(archive: Archive, sha256: str) -> tuple[int, int] | None:
-    with archive.session() as session:
-        doc = repository.find_by_sha256(session, sha256)
-        return (doc.id, doc.page_count) if doc else None
 
 
 def _submit_pages(
@@ -422,7 +398,11 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
         t = time.perf_counter()
         out_pdf, ocr_json = _write_outputs(job, pages, job.layers, metadata, rereads)
         result.timings["assemble"] = time.perf_counter() - t
-        _archive(archive, job, pages, metadata, out_pdf, ocr_json, replace=options.replace)
+        made = Made(job.source, job.path.name, str(job.path.resolve()), pages, metadata, out_pdf, ocr_json)
+        if options.replace and result.id is not None:
+            commit_replacement(archive, made, result)
+        else:
+            commit_new(archive, made, result, overwrite=options.replace)
     except (ArchiveError, DatabaseError) as exc:
         result.status, result.error, result.fault = "failed", str(exc), exc
     except DigitizeError as exc:
@@ -578,15 +558,7 @@ def _write_outputs(
         raise DigitizeError(f"{job.path}: the searchable PDF made from it is damaged ({problem}); "
                             "nothing was archived",
                             advice="check the file with `qpdf --check`; if it passes, please report it")
-    ocr_json = job.work_dir / "ocr.json"
-    ocr_json.write_text(json.dumps({
-        "digitize": __version__,
-        "pipeline_version": PIPELINE_VERSION,
-        "sha256": job.source.sha256,
-        "source_name": job.path.name,
-        "pages": [p.to_json() for p in pages],
-        "rereads": rereads_to_json(rereads),
-    }, ensure_ascii=False), "utf-8")
+    ocr_json = write_ocr_json(job.work_dir / "ocr.json", job.source.sha256, job.path.name, pages, rereads)
     return out_pdf, ocr_json
 
 
@@ -600,132 +572,6 @@ def _docinfo(metadata: Metadata) -> dict[str, str]:
         "creator": metadata.value("issuer") or "",
         "language": "vi",
     }
-
-
-# The layout object_keys() writes: an original (group 2: its sha256), or an output made from one.
-ARCHIVE_KEY = re.compile(
-    r"(^|/)(?:originals/[0-9a-f]{2}/([0-9a-f]{64})\.\w+|pdf/[0-9a-f]{64}\.pdf|ocr/[0-9a-f]{64}\.json)$"
-)
-
-
-def object_keys(sha256: str, kind: str) -> dict[str, str]:
-    """Content-addressed keys: never derived from a user-supplied name."""
-    return {
-        "original": f"originals/{sha256[:2]}/{sha256}.{_EXT[kind]}",
-        "pdf": f"pdf/{sha256}.pdf",
-        "ocr": f"ocr/{sha256}.json",
-    }
-
-
-def _archive(
-    archive: Archive, job: _Job, pages: list[PageOcr], metadata: Metadata, out_pdf: Path, ocr_json: Path,
-    *, replace: bool = False,
-) -> None:
-    source, result, settings = job.source, job.result, archive.settings
-    keys = object_keys(source.sha256, source.kind)
-    t = time.perf_counter()
-    pdf_sha, ocr_sha = sources.sha256_of(out_pdf), sources.sha256_of(ocr_json)
-    described = object_metadata(job.path.name, metadata)
-    try:
-        archive.store.put(keys["original"], source.path, sha256=source.sha256,
-                          content_type=_content_type(source.kind), metadata=described)
-        # A new scan's outputs are written create-only: another run ingesting the same scan at
-        # the same time may have stored its own rendition (other bytes) first, and then that
-        # one is kept and recorded, whichever run's record commits (re-OCR replaces them).
-        pdf_sha = archive.store.put(keys["pdf"], out_pdf, sha256=pdf_sha, content_type="application/pdf",
-                                    metadata=described, keep_existing=not replace).sha256 or pdf_sha
-        ocr_sha = archive.store.put(keys["ocr"], ocr_json, sha256=ocr_sha, content_type="application/json",
-                                    keep_existing=not replace).sha256 or ocr_sha
-    except (StorageError, OSError) as exc:
-        if not _unchanged_source(source):  # the file's doing, not the store's
-            raise InputError(f"{job.path}: changed or removed while it was being archived",
-                             advice="put the finished scan back and run the same command again") from exc
-        raise ArchiveError(f"{job.path}: could not archive ({store_problem(exc)}); the original is "
-                           "untouched, run the same command again later") from exc
-    result.timings["store"] = time.perf_counter() - t
-    t = time.perf_counter()
-    if replace and result.id is not None:
-        with archive.session() as session:
-            doc = repository.get_document(session, result.id, with_pages=True)
-            if doc is None:
-                raise DigitizeError(f"{job.path}: document {result.id} vanished while it was re-read")
-            metadata = follow_manual(metadata, repository.manual_values(doc))
-            repository.replace_ocr(session, doc, pages, metadata, pdf_sha256=pdf_sha, ocr_sha256=ocr_sha,
-                                   ocr_lang=settings.lang,
-                                   pipeline_version=PIPELINE_VERSION, actor=current_actor(),
-                                   review_threshold=settings.review_threshold)
-            index_for_search(session, doc.id, metadata_of(doc), pages)
-            result.needs_review = repository.fields_needing_review(doc, settings.review_threshold)
-        result.timings["db"] = time.perf_counter() - t
-        result.status = "reindexed"
-        return
-    new = repository.NewDocument(
-        sha256=source.sha256, source_name=job.path.name, source_path=str(job.path.resolve()),
-        kind=source.kind, size_bytes=source.size, original_key=keys["original"], pdf_key=keys["pdf"],
-        ocr_key=keys["ocr"], pdf_sha256=pdf_sha, ocr_sha256=ocr_sha, ocr_lang=settings.lang,
-        pipeline_version=PIPELINE_VERSION, pages=pages, metadata=metadata,
-    )
-    try:
-        with archive.session() as session:
-            doc = repository.add_document(session, new, actor=current_actor(),
-                                          review_threshold=settings.review_threshold)
-            index_for_search(session, doc.id, metadata, pages)
-            doc_id = doc.id  # assigned at the flush: not the document's until the commit succeeds
-            needs_review = repository.fields_needing_review(doc, settings.review_threshold)
-    except DatabaseError as exc:
-        # another run archived the same scan meanwhile: the unique sha256 stopped a double
-        dup = _find_duplicate(archive, source.sha256) if isinstance(exc.__cause__, IntegrityError) else None
-        if dup:
-            result.status, result.id = "duplicate", dup[0]
-            return
-        raise
-    result.id, result.needs_review = doc_id, needs_review
-    result.timings["db"] = time.perf_counter() - t
-    result.status = "ingested"
-
-
-def _unchanged_source(source: sources.Source) -> bool:
-    try:
-        return source.path.stat().st_size == source.size
-    except OSError:
-        return False
-
-
-def object_metadata(source_name: str, metadata: Metadata) -> dict[str, str]:
-    """A few fields stored with the objects, so other S3 tools can tell what a file is."""
-    fields = {"source-name": source_name}
-    for name in ("number_symbol", "doc_type", "issued_date", "issuer"):
-        if value := metadata.value(name):
-            fields[name.replace("_", "-")] = value[:200]
-    return fields
-
-
-def metadata_of(doc: Any) -> Metadata:
-    """The metadata a document holds now (manual corrections included), for the search index."""
-    meta = doc.field_meta or {}
-    return Metadata({
-        name: FieldValue(getattr(doc, name), float((meta.get(name) or {}).get("confidence") or 0.0),
-                         (meta.get(name) or {}).get("source") or "ocr")
-        for name in METADATA_FIELDS
-    })
-
-
-_SEARCH_FIELDS = ("number_symbol", "doc_type", "abstract", "issuer", "parent_issuer", "signer", "place")
-
-
-def index_for_search(session: Any, doc_id: int, metadata: Metadata, pages: list[PageOcr]) -> None:
-    """The full-text index holds folded text: the metadata apart (it ranks higher), and
-    everything (metadata and every page's text) together; the filter keys (type, number)
-    folded the same way."""
-    meta = fold(" ".join(metadata.value(k) or "" for k in _SEARCH_FIELDS))
-    body = meta + "\n" + fold("\n".join(p.text for p in pages))
-    issuer = fold(" ".join(metadata.value(k) or "" for k in ("issuer", "parent_issuer")))
-    repository.index_document(session, doc_id, issuer=issuer, meta=meta, body=body,
-                              folded=filter_keys(metadata))
-
-
-def _content_type(kind: str) -> str:
-    return {"pdf": "application/pdf", "tiff": "image/tiff", "jpeg": "image/jpeg", "png": "image/png"}[kind]
 
 
 def _done(result: IngestResult, started: float) -> IngestResult:

@@ -13,8 +13,8 @@ from ..errors import UsageError
 from ..ocr.sources import sha256_of
 from ..storage import ObjectMissing, ObjectStore, StorageError, open_store
 from .archive import Archive
+from .archive.contract import expected
 from .leftovers import work_prefix
-from .verify import _expected
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def migrate(archive: Archive, target_url: str) -> MigrateReport:
     with (tempfile.TemporaryDirectory(prefix=work_prefix("migrate"), dir=archive.settings.tmp_dir) as tmp,
           archive.session() as session):
         for doc in repository.iter_documents(session):
-            for key, sha, _ in _expected(doc):
+            for key, sha, _ in expected(doc):
                 _copy(source, target, key, sha, Path(tmp), report)
     return report
 

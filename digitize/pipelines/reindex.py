@@ -30,25 +30,12 @@ from ..db import repository
 from ..db.models import Document, Event
 from ..errors import ArchiveError, DigitizeError, NotFound, UsageError
 from ..metadata.derived import follow_manual
-from ..records import PageOcr
+from ..records import IngestResult, Progress
 from ..storage import ObjectInfo, ObjectStore, StorageError, open_store
 from .archive import Archive, current_actor, filter_key
+from .archive.contract import ARCHIVE_KEY, PIPELINE_VERSION, index_for_search, load_ocr, metadata_of
 from .executor import make_executor
-from .ingest import (
-    ARCHIVE_KEY,
-    PIPELINE_VERSION,
-    SUPPORTED_SUFFIXES,
-    IngestOptions,
-    IngestResult,
-    Progress,
-    Reread,
-    collect_files,
-    index_for_search,
-    ingest,
-    metadata_of,
-    read_metadata,
-    rereads_from_json,
-)
+from .ingest import SUPPORTED_SUFFIXES, IngestOptions, collect_files, ingest, read_metadata
 from .leftovers import work_folder, work_prefix
 
 log = logging.getLogger(__name__)
@@ -250,14 +237,6 @@ def _reextract_batch(archive: Archive, ids: list[int]) -> ReindexSummary:
         for doc_id in ids:
             _reextract_one(archive, doc_id, Path(tmp), summary)
     return summary
-
-
-def load_ocr(archive: Archive, ocr_key: str, tmp: Path) -> tuple[list[PageOcr], list[Reread]]:
-    """The stored OCR of a document: its pages, and any second looks at regions."""
-    dest = archive.store.get(ocr_key, tmp / "ocr.json")
-    data = json.loads(dest.read_text("utf-8"))
-    dest.unlink(missing_ok=True)
-    return [PageOcr.from_json(page) for page in data["pages"]], rereads_from_json(data.get("rereads", []))
 
 
 def _reextract_one(archive: Archive, doc_id: int, tmp: Path, summary: ReindexSummary) -> None:

@@ -19,8 +19,7 @@ from ..metadata.typed import TypedValueError, typed_value
 from ..records import METADATA_FIELDS, PageOcr
 from ..storage import StorageError
 from .archive import Archive, current_actor
-from .ingest import index_for_search, metadata_of
-from .reindex import load_ocr
+from .archive.contract import index_for_search, load_ocr, metadata_of
 
 # where on the page each field is printed: the header block, or the signature block
 _SIGNER_FIELDS = {"signer", "signer_title"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,8 @@ from ..errors import ArchiveError
 from ..ocr.sources import sha256_of
 from ..storage import ObjectStore, StorageError
 from .archive import Archive, check_object, store_problem
-from .ingest import ARCHIVE_KEY, IngestOptions, ingest
+from .archive.contract import ARCHIVE_KEY, expected
+from .ingest import IngestOptions, ingest
 from .leftovers import remove_partial, stale_partials, work_prefix
 
 log = logging.getLogger(__name__)
@@ -58,12 +59,6 @@ class VerifyReport:
                 "problems": [p.to_json() for p in self.problems], "ok": not self.unresolved}
 
 
-def _expected(doc: Document) -> Iterator[tuple[str, str | None, int | None]]:
-    yield doc.original_key, doc.sha256, doc.size_bytes
-    yield doc.pdf_key, doc.pdf_sha256, None
-    yield doc.ocr_key, doc.ocr_sha256, None
-
-
 def verify(archive: Archive, *, deep: bool = False, repair: bool = False,
            copies_in: Sequence[Path] = (), password: str | None = None) -> VerifyReport:
     """Check every recorded object; with `repair`, put back what can be put back (lost
@@ -91,7 +86,7 @@ def _verify(archive: Archive, store: ObjectStore, *, deep: bool, repair: bool, c
         with archive.session() as session:
             for doc in repository.iter_documents(session):
                 report.documents += 1
-                for key, sha, size in _expected(doc):
+                for key, sha, size in expected(doc):
                     referenced.add(key)
                     found = check_object(store, key, sha, size, deep=deep, tmp=tmp,
                                          pdf=key == doc.pdf_key)

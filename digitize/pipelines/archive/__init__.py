@@ -1,12 +1,22 @@
-"""The archive a command works on: settings, database and object store, opened lazily."""
+"""The archive a command works on: settings, database and object store, opened lazily.
+
+The package is the one place the pipelines share (they never import each other's private
+names):
+- here, `Archive` (what a command opens), the checks of stored objects (`check_object`,
+  `stored_original`) and the folded filter keys;
+- `contract.py`, what a document is in the archive: object keys, `ocr.json`,
+  `PIPELINE_VERSION`, the search index rows and the two commits (new record, replacement),
+  the seam a queue worker uses as ingest does;
+- `errors.py`, what a failing database or store says (`database_error`, `store_problem`).
+A new storage backend goes in `digitize/storage/` (`open_store` picks it by URL): `Archive.store`
+is all the pipelines see of it.
+"""
 
 from __future__ import annotations
 
-import errno
 import getpass
 import hashlib
 import logging
-import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -15,17 +25,18 @@ from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine, false, update
-from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import db
-from ..config import Settings, make_home, safe_url
-from ..db import repository
-from ..db.models import Document
-from ..errors import ArchiveError, ConfigError, DatabaseError, NotFound
-from ..metadata.text import fold
-from ..records import Metadata
-from ..storage import ObjectMissing, ObjectStore, StorageError, open_store
+from ... import db
+from ...config import Settings, make_home, safe_url
+from ...db import repository
+from ...db.models import Document
+from ...errors import ArchiveError, ConfigError, DatabaseError, NotFound
+from ...metadata.text import fold
+from ...records import Metadata
+from ...storage import ObjectMissing, ObjectStore, StorageError, open_store
+from .errors import database_error, store_problem
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +186,8 @@ class Archive:
 
 def _deep_check(store: ObjectStore, key: str, tmp: Path, *, pdf: bool) -> tuple[str, str | None]:
     """Download the object: its sha256 and, for a searchable PDF, why it would not open."""
-    from ..ocr import integrity
-    from ..ocr.sources import sha256_of
+    from ...ocr import integrity
+    from ...ocr.sources import sha256_of
 
     dest = store.get(key, tmp / "object")
     try:
@@ -250,46 +261,5 @@ def _check_schema(engine: Engine, url: str) -> None:
                             advice="run `digitize db upgrade` once where it can be written")
 
 
-_SQLITE_FULL, _SQLITE_READONLY, _PG_DISK_FULL, _PG_READ_ONLY = 13, 8, "53100", "25006"
-_SQLITE_CANNOT_OPEN = (10, 14)  # SQLITE_IOERR, SQLITE_CANTOPEN: what a read-only folder gives
-
-
-def database_error(exc: Exception, url: str, doing: str, *, advice: str | None = None) -> DatabaseError:
-    """One line saying what is wrong with the database: its disk is full, it is read-only,
-    or (for a server) it cannot be reached; the SQL itself is left out."""
-    orig = getattr(exc, "orig", None) or exc
-    code = getattr(orig, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-    path = db.sqlite_path(url)
-    where = f"{doing} {safe_url(url)}"
-    if primary == _SQLITE_FULL or state == _PG_DISK_FULL or "no space left" in detail.lower():
-        disk = f"the disk that holds {path.parent}" if path else "the database server's disk"
-        return DatabaseError(f"{where}: the disk is full ({detail})",
-                             advice=f"free space on {disk}, then run the same command again")
-    cannot_open = primary in _SQLITE_CANNOT_OPEN and path is not None and db.cannot_write(path)
-    if primary == _SQLITE_READONLY or state == _PG_READ_ONLY or cannot_open:
-        which = (f"its folder {path.parent}" if path and not os.access(path.parent, os.W_OK | os.X_OK)
-                 else f"the file {path}" if path else "the server allows only reading")
-        return DatabaseError(f"{where}: the database is read-only ({which} cannot be written)",
-                             advice="give the user running digitize write access (or mount it "
-                             "read-write), then run the same command again; search, show and export "
-                             "work on a read-only archive")
-    if isinstance(exc, IntegrityError):  # the data's, not the database's: no advice to give
-        return DatabaseError(f"{where}: {detail}", advice=advice)
-    if path is not None:
-        return DatabaseError(f"{where}: {detail}",
-                             advice=advice or "check DIGITIZE_DB_URL (or --db) and the file")
-    return DatabaseError(f"{where}: {detail}",
-                         advice=advice or "check DIGITIZE_DB_URL and that the server is running")
-
-
-def store_problem(exc: BaseException) -> str:
-    """What a failed store write says, in words: a full disk is named as such."""
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
-            return "the store's disk is full: free space on it"
-        cause = cause.__cause__ or cause.__context__
-    return str(exc)
+__all__ = ["Archive", "check_object", "current_actor", "database_error", "filter_key", "filter_keys",
+           "original_problem", "store_problem", "stored_original"]
