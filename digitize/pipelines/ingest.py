@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, CancelledError, Future, wait
-from dataclasses import dataclass, field, replace
+from concurrent.futures import BrokenExecutor, CancelledError, Future
+from contextlib import closing
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,6 @@ from ..metadata import (
 from ..ocr import integrity, second_reader, sources, textlayer
 from ..ocr import pdf as searchable
 from ..ocr.page import OVERTIME_MARK, PageResult, PageTask, overtime_result, process_page
-from ..ocr.preprocess import Geometry
 from ..ocr.raster import RenderError
 from ..ocr.reread import RereadTask, reread_region
 from ..records import IngestResult, Metadata, PageOcr, Progress, Word
@@ -49,6 +48,7 @@ from .archive.contract import (
 )
 from .executor import Pool
 from .leftovers import KEEP_MARK, work_folder
+from .scheduler import Job, Line
 
 log = logging.getLogger(__name__)
 
@@ -95,34 +95,6 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-@dataclass
-class _Job:
-    """One file in flight: its source, its pages' futures, its temporary folder."""
-
-    path: Path
-    started: float
-    source: sources.Source
-    work_dir: Path
-    futures: dict[int, Future[PageResult]]
-    layer_pages: dict[int, PageOcr]
-    result: IngestResult
-    executor: Pool
-    settings: Any = None
-    geometries: dict[int, Geometry] = field(default_factory=dict)
-    tasks: dict[int, PageTask] = field(default_factory=dict)
-    generations: dict[int, int] = field(default_factory=dict)  # the pool each page went to
-    retries: dict[int, int] = field(default_factory=dict)  # pages read again after a worker died
-    # filled in by _read_first once its pages are done
-    read: bool = False
-    failure: Exception | None = None
-    pages: list[PageOcr] = field(default_factory=list)
-    layers: list[searchable.TextLayer] = field(default_factory=list)
-    first: Metadata | None = None
-    second_look: list[tuple[Region, Future[list[Word]]]] = field(default_factory=list)
-    followed_up: bool = False  # the second reader asked about the signer's marks, if need be
-    looked: dict[int, list[Word]] = field(default_factory=dict)  # second looks' words, by index
-
-
 def read_metadata(
     pages: list[PageOcr], rereads: list[Reread], source_name: str, first: Metadata | None = None,
 ) -> Metadata:
@@ -154,83 +126,16 @@ def ingest(
 
     Each file is committed as soon as its work is done and the files before it are in:
     never held back until later files are read (Ctrl-C then loses only files in flight).
+    The files' pages share one pool; scheduler.Line decides when each file is started and
+    finished, and calls the steps below to do it.
     """
     progress = progress or Progress()
-    settings = archive.settings
-    jobs = settings.effective_jobs
+    jobs = archive.settings.effective_jobs
     executor = Pool(jobs, preload=("digitize.ocr.page", "digitize.ocr.reread"))
-    pending: deque[_Job | IngestResult] = deque()
-    in_flight: set[str] = set()
-    interrupted = False
-    try:
-        for path in paths:
-            while pending and _queued_pages(pending) >= 2 * jobs:
-                if (done := _advance_front(archive, pending, in_flight, options, progress)) is not None:
-                    yield done
-            item = _start(archive, path, options, executor, in_flight, pending, progress)
-            pending.append(item)
-            while pending and _front_ready(pending[0], progress):
-                yield _finish_front(archive, pending, in_flight, options, progress)
-        while pending:
-            yield _finish_front(archive, pending, in_flight, options, progress)
-    except (KeyboardInterrupt, GeneratorExit):  # Ctrl-C, or the caller wants no more results
-        interrupted = True
-        raise
-    finally:
-        for item in pending:
-            if isinstance(item, _Job):
-                for fut in item.futures.values():
-                    fut.cancel()
-                for _, look in item.second_look:
-                    look.cancel()
-        executor.shutdown(interrupted=interrupted)  # first: no worker writes into a folder removed
-        for item in pending:
-            if isinstance(item, _Job):
-                _cleanup(item.work_dir, options)
-
-
-def _front_ready(item: _Job | IngestResult, progress: Progress) -> bool:
-    """Whether the first file in line can be finished without waiting: its pages and second
-    looks are done (a second look, or its follow-up, is sent here once the pages are in)."""
-    if isinstance(item, IngestResult):
-        return True
-    if any(not f.done() for f in item.futures.values()):
-        return False
-    _read_first(item, progress)
-    while all(f.done() for _, f in item.second_look):
-        if not _follow_up(item):
-            return True
-    return False
-
-
-def _queued_pages(pending: deque[_Job | IngestResult]) -> int:
-    return len(_unfinished_pages(pending))
-
-
-def _unfinished_pages(pending: deque[_Job | IngestResult]) -> list[Future[PageResult]]:
-    return [f for item in pending if isinstance(item, _Job) for f in item.futures.values() if not f.done()]
-
-
-def _advance_front(
-    archive: Archive, pending: deque[_Job | IngestResult], in_flight: set[str],
-    options: IngestOptions, progress: Progress,
-) -> IngestResult | None:
-    """Finish the first file in line, or, while its second look is still queued behind later
-    files' pages, return None as soon as any page is done so that more pages can be sent:
-    the pool never runs dry waiting for one small task."""
-    front = pending[0]
-    if isinstance(front, _Job):
-        _read_first(front, progress)
-        for _ in range(2):  # the second looks, then the follow-up they may ask for
-            looking: list[Future[Any]] = [f for _, f in front.second_look if not f.done()]
-            if looking:
-                others: list[Future[Any]] = _unfinished_pages(pending)  # the front's own are done
-                wait(looking + others, return_when=FIRST_COMPLETED)
-                if any(not f.done() for f in looking):
-                    return None
-            if not _follow_up(front):
-                break
-    return _finish_front(archive, pending, in_flight, options, progress)
+    line = Line(_Steps(archive, options, executor, progress), executor, jobs)
+    with closing(line.run(paths)) as results:  # closed with this generator: the pool shut down
+        for result in results:
+            yield _emit(result, progress)
 
 
 def _emit(result: IngestResult, progress: Progress) -> IngestResult:
@@ -241,23 +146,34 @@ def _emit(result: IngestResult, progress: Progress) -> IngestResult:
     return result
 
 
-def _finish_front(
-    archive: Archive, pending: deque[_Job | IngestResult], in_flight: set[str],
-    options: IngestOptions, progress: Progress,
-) -> IngestResult:
-    item = pending.popleft()
-    if isinstance(item, IngestResult):
-        return _emit(item, progress)
-    try:
-        return _emit(_finish(archive, item, options, progress), progress)
-    finally:
-        in_flight.discard(item.result.sha256 or "")
+@dataclass(slots=True)
+class _Steps:
+    """The steps of one file, as the line calls them (scheduler.Steps)."""
+
+    archive: Archive
+    options: IngestOptions
+    executor: Pool
+    progress: Progress
+
+    def start(self, path: Path, line: Line) -> Job | IngestResult:
+        return _start(self.archive, path, self.options, self.executor, line, self.progress)
+
+    def read_first(self, job: Job) -> None:
+        _read_first(job, self.progress)
+
+    def follow_up(self, job: Job) -> bool:
+        return _follow_up(job)
+
+    def finish(self, job: Job) -> IngestResult:
+        return _finish(self.archive, job, self.options, self.progress)
+
+    def cleanup(self, job: Job) -> None:
+        _cleanup(job.work_dir, self.options)
 
 
 def _start(
-    archive: Archive, path: Path, options: IngestOptions, executor: Pool,
-    in_flight: set[str], pending: deque[_Job | IngestResult], progress: Progress,
-) -> _Job | IngestResult:
+    archive: Archive, path: Path, options: IngestOptions, executor: Pool, line: Line, progress: Progress,
+) -> Job | IngestResult:
     """Triage and hash the file, stop on a duplicate, then send its pages to OCR."""
     settings = archive.settings
     started = time.perf_counter()
@@ -266,8 +182,8 @@ def _start(
     try:
         size, kind = sources.check_file(path, max_file_mb=settings.max_file_mb)
         result.sha256 = sha = sources.sha256_of(path)
-        if sha in in_flight:  # the same scan twice in one run: let the first one land
-            _finish_through(archive, pending, sha, in_flight, options, progress)
+        if sha in line.in_flight:  # the same scan twice in one run: let the first one land
+            line.finish_through(sha)
         if duplicate := find_document(archive, sha):
             result.id, result.pages = duplicate
             if not options.replace:
@@ -282,9 +198,9 @@ def _start(
         result.pages = source.page_count
         result.warnings.extend(source.warnings)
         progress.file_started(path, source.page_count)
-        job = _Job(path, started, source, work_dir, {}, {}, result, executor, settings)
+        job = Job(path, started, source, work_dir, {}, {}, result, executor, settings)
         _submit_pages(job, options, settings, executor, progress)
-        in_flight.add(sha)
+        line.in_flight.add(sha)
         return job
     except (ArchiveError, DatabaseError) as exc:
         result.error, result.fault = str(exc), exc
@@ -300,21 +216,6 @@ def _start(
     if work_dir is not None:
         _cleanup(work_dir, options)
     return _done(result, started)
-
-
-def _finish_through(
-    archive: Archive, pending: deque[_Job | IngestResult], sha256: str, in_flight: set[str],
-    options: IngestOptions, progress: Progress,
-) -> None:
-    """Finish queued jobs in order, up to the one for `sha256`, keeping their places."""
-    for i, item in enumerate(pending):
-        if isinstance(item, _Job):
-            try:
-                pending[i] = _finish(archive, item, options, progress)
-            finally:
-                in_flight.discard(item.result.sha256 or "")
-            if item.result.sha256 == sha256:
-                return
 
 
 def _heal_original(archive: Archive, path: Path, sha256: str, kind: str, result: IngestResult) -> None:
@@ -339,7 +240,7 @@ def _heal_original(archive: Archive, path: Path, sha256: str, kind: str, result:
 
 
 def _submit_pages(
-    job: _Job, options: IngestOptions, settings: Any, executor: Pool, progress: Progress,
+    job: Job, options: IngestOptions, settings: Any, executor: Pool, progress: Progress,
 ) -> None:
     layer_numbers = set()
     for info in job.source.pages:
@@ -365,7 +266,7 @@ def _submit_pages(
                                           info.layer_text, source="text-layer")
 
 
-def _read_first(job: _Job, progress: Progress) -> None:
+def _read_first(job: Job, progress: Progress) -> None:
     """Wait for the pages, read the metadata, and send weak regions for a second look."""
     if job.read:
         return
@@ -380,7 +281,7 @@ def _read_first(job: _Job, progress: Progress) -> None:
         job.failure = exc
 
 
-def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progress) -> IngestResult:
+def _finish(archive: Archive, job: Job, options: IngestOptions, progress: Progress) -> IngestResult:
     """Wait for the pages and the second look, build the outputs, archive them, record the document."""
     result = job.result
     try:
@@ -425,7 +326,7 @@ def _page_finished(progress: Progress, path: Path, _future: Future[PageResult]) 
     progress.page_done(path)
 
 
-def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[searchable.TextLayer]]:
+def _collect_pages(job: Job, progress: Progress) -> tuple[list[PageOcr], list[searchable.TextLayer]]:
     pages: list[PageOcr] = []
     layers: list[searchable.TextLayer] = []
     for info in job.source.pages:
@@ -453,7 +354,7 @@ def _collect_pages(job: _Job, progress: Progress) -> tuple[list[PageOcr], list[s
 _MAX_RETRIES = 2  # a page whose worker dies again and again fails its file
 
 
-def _page_result(job: _Job, number: int) -> PageResult:
+def _page_result(job: Job, number: int) -> PageResult:
     """The page's OCR, read again in a fresh pool if a worker died while the page was in
     the pool (the OOM killer, a crash): every page in a broken pool is lost with it."""
     while True:
@@ -477,7 +378,7 @@ def _page_result(job: _Job, number: int) -> PageResult:
             job.generations[number] = job.executor.generation
 
 
-def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple[Region, Future[list[Word]]]]:
+def _second_look(job: Job, pages: list[PageOcr], first: Metadata) -> list[tuple[Region, Future[list[Word]]]]:
     """Send regions the first pass read weakly to be read again: the signer block and the
     empty band where a framed urgency mark may have been dropped (tesseract, red channel, one
     text block); with the second reader, the Số and place-date lines when the number or the
@@ -491,11 +392,11 @@ def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple
     return [(region, _submit_reread(job, region, reasons[region.reason])) for region in regions]
 
 
-def _second_reader_on(job: _Job) -> bool:
+def _second_reader_on(job: Job) -> bool:
     return bool(job.settings.second_reader) and second_reader.available()
 
 
-def _submit_reread(job: _Job, region: Region, reader: str) -> Future[list[Word]]:
+def _submit_reread(job: Job, region: Region, reader: str) -> Future[list[Word]]:
     settings = job.settings
     return job.executor.submit(reread_region, RereadTask(
         job.source.work_pdf, region.page, job.geometries[region.page],
@@ -503,7 +404,7 @@ def _submit_reread(job: _Job, region: Region, reader: str) -> Future[list[Word]]
         min(settings.page_timeout, 60.0), settings.max_megapixels, reader))
 
 
-def _follow_up(job: _Job) -> bool:
+def _follow_up(job: Job) -> bool:
     """Once the second looks are in: if the signer's name is still doubtful, send its block
     to the second reader, for the marks tesseract may have dropped (`restore_marks`). Only
     then, so that it costs nothing on the many blocks the second look settles. True when a
@@ -526,7 +427,7 @@ def _follow_up(job: _Job) -> bool:
     return True
 
 
-def _rereads(job: _Job) -> list[Reread]:
+def _rereads(job: Job) -> list[Reread]:
     """The words of every second look sent for the file (waiting for them)."""
     for i, (region, future) in enumerate(job.second_look):
         if i not in job.looked:
@@ -534,7 +435,7 @@ def _rereads(job: _Job) -> list[Reread]:
     return [(region, job.looked[i]) for i, (region, _) in enumerate(job.second_look)]
 
 
-def _words_or_none(job: _Job, region: Region, future: Future[list[Word]]) -> list[Word]:
+def _words_or_none(job: Job, region: Region, future: Future[list[Word]]) -> list[Word]:
     """A second look that failed (its worker died, or anything else) is only a second look:
     go without it."""
     try:
@@ -549,7 +450,7 @@ def _words_or_none(job: _Job, region: Region, future: Future[list[Word]]) -> lis
 
 
 def _write_outputs(
-    job: _Job, pages: list[PageOcr], layers: list[searchable.TextLayer], metadata: Metadata,
+    job: Job, pages: list[PageOcr], layers: list[searchable.TextLayer], metadata: Metadata,
     rereads: list[Reread],
 ) -> tuple[Path, Path]:
     out_pdf = job.work_dir / "searchable.pdf"
