@@ -32,12 +32,12 @@ def _fake_extractor(**values):
 @pytest.fixture
 def archived(run, page_pdf, monkeypatch):
     """Two documents ingested with known metadata (the real extractor is tested elsewhere)."""
-    monkeypatch.setattr("digitize.pipelines.ingest.extract_metadata", _fake_extractor(
+    monkeypatch.setattr("digitize.pipelines.second_look.extract_metadata", _fake_extractor(
         number_symbol="15/QĐ-UBND", doc_type="Quyết định", issued_date="2025-02-05",
         issuer="ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", abstract="Về việc phê duyệt kế hoạch chuyển đổi số",
     ))
     a = json_lines(run("ingest", page_pdf("a.pdf"), "--json", "--jobs", "1").stdout)[0]["id"]
-    monkeypatch.setattr("digitize.pipelines.ingest.extract_metadata", _fake_extractor(
+    monkeypatch.setattr("digitize.pipelines.second_look.extract_metadata", _fake_extractor(
         number_symbol="7/KH-SGDĐT", doc_type="Kế hoạch", issued_date="2024-09-30",
         issuer="SỞ GIÁO DỤC VÀ ĐÀO TẠO", abstract="Tổ chức kỳ thi học sinh giỏi",
     ))
@@ -65,7 +65,7 @@ def test_edit_is_audited_and_survives_reindex(run, archived, monkeypatch):
     a, b = archived
     result = run("edit", a, "--field", "number_symbol", "--value", "16/QĐ-UBND")
     assert result.exit_code == 0 and "'15/QĐ-UBND' -> '16/QĐ-UBND'" in result.stdout
-    monkeypatch.setattr("digitize.pipelines.ingest.extract_metadata", _fake_extractor(
+    monkeypatch.setattr("digitize.pipelines.second_look.extract_metadata", _fake_extractor(
         number_symbol="99/QĐ-UBND", doc_type="Quyết định", abstract="Một trích yếu mới"))
     summary = json.loads(run("reindex", "--json").stdout)
     assert summary["seen"] == 2 and summary["updated"] == 2 and summary["failed"] == 0

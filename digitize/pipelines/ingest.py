@@ -13,29 +13,19 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import BrokenExecutor, CancelledError, Future
 from contextlib import closing
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..errors import ArchiveError, DatabaseError, DigitizeError, InputError
-from ..metadata import (
-    REVIEW_THRESHOLD,
-    Region,
-    best_of,
-    extract_metadata,
-    regions_to_reread,
-    restore_marks,
-    second_opinion,
-    splice_words,
-)
-from ..ocr import integrity, second_reader, sources, textlayer
+from ..ocr import integrity, sources, textlayer
 from ..ocr import pdf as searchable
 from ..ocr.page import OVERTIME_MARK, PageResult, PageTask, overtime_result, process_page
 from ..ocr.raster import RenderError
-from ..ocr.reread import RereadTask, reread_region
-from ..records import IngestResult, Metadata, PageOcr, Progress, Word
+from ..records import IngestResult, Metadata, PageOcr, Progress
 from ..storage import StorageError
+from . import second_look
 from .archive import Archive, store_problem, stored_original
 from .archive.contract import (
     Made,
@@ -49,6 +39,7 @@ from .archive.contract import (
 from .executor import Pool
 from .leftovers import KEEP_MARK, work_folder
 from .scheduler import Job, Line
+from .second_look import read_metadata
 
 log = logging.getLogger(__name__)
 
@@ -95,30 +86,6 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def read_metadata(
-    pages: list[PageOcr], rereads: list[Reread], source_name: str, first: Metadata | None = None,
-) -> Metadata:
-    """The fields, from the pages (`first`, when they were read already) and from any second
-    look at a region: field by field the surer reading, the second reader's number and date
-    where the first were weak, and a doubtful signer's marks."""
-    meta = first if first is not None else extract_metadata(pages, source_name=source_name)
-    looks = [r for r in rereads if r[0].reason in ("signer", "urgency")]
-    header = [r for r in rereads if r[0].reason == "header"]
-    if looks:
-        meta = best_of(meta, extract_metadata(_spliced(pages, looks), source_name=source_name))
-    if header:
-        meta = second_opinion(meta, extract_metadata(_spliced(pages, header), source_name=source_name))
-    marks = [w for region, words in rereads if region.reason == "signer-marks" for w in words]
-    return restore_marks(meta, marks) if marks else meta
-
-
-def _spliced(pages: list[PageOcr], rereads: list[Reread]) -> list[PageOcr]:
-    out = list(pages)
-    for region, words in rereads:
-        out[region.page - 1] = splice_words(out[region.page - 1], region, words)
-    return out
-
-
 def ingest(
     archive: Archive, paths: Iterable[Path], options: IngestOptions, progress: Progress | None = None,
 ) -> Iterator[IngestResult]:
@@ -162,7 +129,7 @@ class _Steps:
         _read_first(job, self.progress)
 
     def follow_up(self, job: Job) -> bool:
-        return _follow_up(job)
+        return second_look.follow_up(job)
 
     def finish(self, job: Job) -> IngestResult:
         return _finish(self.archive, job, self.options, self.progress)
@@ -274,8 +241,8 @@ def _read_first(job: Job, progress: Progress) -> None:
     try:
         job.pages, job.layers = _collect_pages(job, progress)
         t = time.perf_counter()
-        job.first = extract_metadata(job.pages, source_name=job.path.name)
-        job.second_look = _second_look(job, job.pages, job.first)
+        job.first = read_metadata(job.pages, [], job.path.name)
+        job.second_look = second_look.send(job, job.pages, job.first)
         job.result.timings["metadata"] = time.perf_counter() - t
     except Exception as exc:  # reported by _finish, with the file's name
         job.failure = exc
@@ -290,9 +257,9 @@ def _finish(archive: Archive, job: Job, options: IngestOptions, progress: Progre
             raise job.failure
         assert job.first is not None
         pages = job.pages
-        _rereads(job)  # wait for the second looks, then for what they may ask for
-        _follow_up(job)
-        rereads = _rereads(job)
+        second_look.collect(job)  # wait for the second looks, then for what they may ask for
+        second_look.follow_up(job)
+        rereads = second_look.collect(job)
         t = time.perf_counter()
         metadata = read_metadata(pages, rereads, job.path.name, first=job.first)
         result.timings["metadata"] = result.timings.get("metadata", 0.0) + time.perf_counter() - t
@@ -376,77 +343,6 @@ def _page_result(job: Job, number: int) -> PageResult:
             job.executor.restart(job.generations[number])
             job.futures[number] = job.executor.submit(process_page, job.tasks[number])
             job.generations[number] = job.executor.generation
-
-
-def _second_look(job: Job, pages: list[PageOcr], first: Metadata) -> list[tuple[Region, Future[list[Word]]]]:
-    """Send regions the first pass read weakly to be read again: the signer block and the
-    empty band where a framed urgency mark may have been dropped (tesseract, red channel, one
-    text block); with the second reader, the Số and place-date lines when the number or the
-    day is weak (handwriting, which tesseract cannot read on a crop either), and the signer
-    block too, for the marks of the name."""
-    reasons = {"signer": "tesseract", "urgency": "tesseract"}
-    if _second_reader_on(job):
-        reasons["header"] = "trueocr"
-    regions = [r for r in regions_to_reread(pages, first)
-               if r.reason in reasons and r.page in job.geometries and pages[r.page - 1].source == "ocr"]
-    return [(region, _submit_reread(job, region, reasons[region.reason])) for region in regions]
-
-
-def _second_reader_on(job: Job) -> bool:
-    return bool(job.settings.second_reader) and second_reader.available()
-
-
-def _submit_reread(job: Job, region: Region, reader: str) -> Future[list[Word]]:
-    settings = job.settings
-    return job.executor.submit(reread_region, RereadTask(
-        job.source.work_pdf, region.page, job.geometries[region.page],
-        (region.left, region.top, region.right, region.bottom), settings.lang,
-        min(settings.page_timeout, 60.0), settings.max_megapixels, reader))
-
-
-def _follow_up(job: Job) -> bool:
-    """Once the second looks are in: if the signer's name is still doubtful, send its block
-    to the second reader, for the marks tesseract may have dropped (`restore_marks`). Only
-    then, so that it costs nothing on the many blocks the second look settles. True when a
-    task was sent."""
-    if job.followed_up or job.failure is not None or any(not f.done() for _, f in job.second_look):
-        return False
-    job.followed_up = True
-    signer = [r for r, _ in job.second_look if r.reason == "signer"]
-    if not signer or not _second_reader_on(job):
-        return False
-    try:  # an extra look is optional: whatever goes wrong here, the file goes on without it
-        name = read_metadata(job.pages, _rereads(job), job.path.name, first=job.first).fields["signer"]
-        if not name.value or name.confidence >= REVIEW_THRESHOLD:
-            return False
-        region = replace(signer[0], reason="signer-marks")
-        job.second_look.append((region, _submit_reread(job, region, "trueocr")))
-    except Exception:
-        log.exception("%s: the second reader could not be asked about the signer", job.path)
-        return False
-    return True
-
-
-def _rereads(job: Job) -> list[Reread]:
-    """The words of every second look sent for the file (waiting for them)."""
-    for i, (region, future) in enumerate(job.second_look):
-        if i not in job.looked:
-            job.looked[i] = _words_or_none(job, region, future)
-    return [(region, job.looked[i]) for i, (region, _) in enumerate(job.second_look)]
-
-
-def _words_or_none(job: Job, region: Region, future: Future[list[Word]]) -> list[Word]:
-    """A second look that failed (its worker died, or anything else) is only a second look:
-    go without it."""
-    try:
-        return future.result()
-    except (BrokenExecutor, CancelledError):
-        log.warning("%s: a worker process died; the second look at page %d (%s) was skipped",
-                    job.path, region.page, region.reason)
-    except Exception as exc:
-        log.warning("%s: the second look at page %d (%s) failed: %s: %s", job.path, region.page,
-                    region.reason, type(exc).__name__, exc)
-    return []
 
 
 def _write_outputs(

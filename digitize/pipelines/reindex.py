@@ -35,8 +35,9 @@ from ..storage import ObjectInfo, ObjectStore, StorageError, open_store
 from .archive import Archive, current_actor, filter_key
 from .archive.contract import ARCHIVE_KEY, PIPELINE_VERSION, index_for_search, load_ocr, metadata_of
 from .executor import make_executor
-from .ingest import SUPPORTED_SUFFIXES, IngestOptions, collect_files, ingest, read_metadata
+from .ingest import SUPPORTED_SUFFIXES, IngestOptions, collect_files, ingest
 from .leftovers import work_folder, work_prefix
+from .second_look import read_metadata
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ def known_extractor(**values: str) -> Any:
 
 def ingest_known(run: Any, page_pdf: Any, monkeypatch: pytest.MonkeyPatch, name: str, **values: str) -> int:
     """Ingest a one-page scan whose extractor reads exactly `values`; its document id."""
-    monkeypatch.setattr("digitize.pipelines.ingest.extract_metadata", known_extractor(**values))
+    monkeypatch.setattr("digitize.pipelines.second_look.extract_metadata", known_extractor(**values))
     scan = page_pdf(name, lines=["QUYẾT ĐỊNH", name])
     row = json_lines(run("ingest", scan, "--json", "--jobs", "1").stdout)[0]
     assert row["status"] == "ingested", row

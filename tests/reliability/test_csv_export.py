@@ -49,7 +49,7 @@ def exported(run, page_pdf, monkeypatch, tmp_path):
         return Metadata({name: FieldValue(VALUES.get(name), 0.95 if name in VALUES else 0.0, "ocr")
                          for name in METADATA_FIELDS})
 
-    monkeypatch.setattr("digitize.pipelines.ingest.extract_metadata", extract)
+    monkeypatch.setattr("digitize.pipelines.second_look.extract_metadata", extract)
     name = unicodedata.normalize("NFD", "=cmd quyết định.pdf")
     row = json_lines(run("ingest", page_pdf(name, dpi=150), "--json", "--jobs", "1").stdout)[0]
     assert row["status"] == "ingested", row

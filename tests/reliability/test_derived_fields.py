@@ -90,7 +90,7 @@ def test_reindex_keeps_them_with_the_clerks_value(run, page_pdf, monkeypatch, ho
         conn.execute(text("UPDATE documents SET number = '04', number_folded = '04', field_meta = :m "
                           "WHERE id = :id"), {"m": json.dumps(meta), "id": doc})
     engine.dispose()
-    monkeypatch.setattr("digitize.pipelines.ingest.extract_metadata", known_extractor(
+    monkeypatch.setattr("digitize.pipelines.second_look.extract_metadata", known_extractor(
         number_symbol="04/TTr-UBND", number="04", symbol="TTr-UBND"))
     summary = json.loads(run("reindex", "--json").stdout)
     assert summary["failed"] == 0

@@ -54,7 +54,8 @@ def test_search_filters_fold_like_the_query(run, two):
 @pytest.mark.slow
 def test_reindex_where_type_folds(run, two, monkeypatch):
     # what the re-extraction reads: the type stays, so that each pass finds the same document
-    monkeypatch.setattr("digitize.pipelines.ingest.extract_metadata", known_extractor(doc_type="Quyết định"))
+    monkeypatch.setattr("digitize.pipelines.second_look.extract_metadata",
+                        known_extractor(doc_type="Quyết định"))
     for typed in ("type=quyet dinh", "type=QUYẾT ĐỊNH", "type=Quyết định"):
         summary = json.loads(run("reindex", "--where", typed, "--json").stdout)
         assert summary["seen"] == 1, typed

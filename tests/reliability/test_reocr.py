@@ -44,7 +44,7 @@ def _extractor(pages, *, source_name=None, **kwargs):
 
 
 def test_reocr_with_the_readme_filters_prints_its_results(run, page_pdf, monkeypatch):
-    monkeypatch.setattr("digitize.pipelines.ingest.extract_metadata", _extractor)
+    monkeypatch.setattr("digitize.pipelines.second_look.extract_metadata", _extractor)
     doc = json_lines(run("ingest", page_pdf("qd.pdf"), "--json", "--jobs", "1").stdout)[0]["id"]
     result = run("reindex", "--reocr", "--where", "type=Quyết định", "--where", "year=2025", "--jobs", "1")
     assert result.exit_code == 0, result.output

@@ -47,7 +47,7 @@ def evil_archive(run, page_pdf, tmp_path, monkeypatch):
         values = {"doc_type": ("Quyết định", 0.95), "abstract": (abstract, 0.5)}
         return Metadata({name: FieldValue(*values.get(name, (None, 0.0)), "ocr") for name in METADATA_FIELDS})
 
-    monkeypatch.setattr("digitize.pipelines.ingest.extract_metadata", extract)
+    monkeypatch.setattr("digitize.pipelines.second_look.extract_metadata", extract)
     scan = page_pdf("plain.pdf")
     evil = scan.rename(tmp_path / f"cv{TITLE}{CLEAR}.pdf")
     return evil, abstract
