@@ -342,11 +342,11 @@ def _page_image(pdf: str, number: int):
 def reread_doc(src: str, pdf: str) -> list[dict]:
     """Re-OCR the regions digitize.metadata asks for (red channel, psm 6) and splice."""
     from digitize.metadata import extract_metadata
-    from digitize.metadata.regions import regions_to_reread, splice_words
+    from digitize.metadata.regions import regions_for_second_look, splice_words
     from digitize.ocr.tesseract import ocr_words
 
     pages = [PageOcr.from_json(p) for p in json.loads(Path(src).read_text())]
-    for region in regions_to_reread(pages, extract_metadata(pages)):
+    for region in regions_for_second_look(pages, extract_metadata(pages)):
         if region.reason != "signer":
             continue  # the header wants another reader, not tesseract again
         img = _page_image(pdf, region.page)

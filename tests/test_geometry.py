@@ -150,7 +150,7 @@ def test_second_look_cuts_the_same_pixels_as_the_ocr_copy(tmp_path, turn, skew, 
     from PIL import Image
 
     from digitize.ocr import raster
-    from digitize.ocr.reread import RereadTask, region_image
+    from digitize.ocr.second_look import SecondLookTask, region_image
 
     pdf = _colour_scan(tmp_path, dpi)
     page = raster.render_page(pdf, 1, dpi, max_megapixels=50, width_pt=288, height_pt=360, colour=True)
@@ -163,7 +163,7 @@ def test_second_look_cuts_the_same_pixels_as_the_ocr_copy(tmp_path, turn, skew, 
     share = _BOXES[box_name]
     box = (round(ow * share[0]), round(oh * share[1]), round(ow * share[2]), round(oh * share[3]))
     expected = np.asarray(full.crop(box), dtype=float)
-    got = region_image(RereadTask(pdf, 1, geometry, box))
+    got = region_image(SecondLookTask(pdf, 1, geometry, box))
     assert got.size == (box[2] - box[0], box[3] - box[1])
     diff = np.abs(np.asarray(got, dtype=float) - expected).mean()
     assert diff < 0.5  # grey levels: the same pixels, not merely the same place

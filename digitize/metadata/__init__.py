@@ -4,9 +4,9 @@ Pure Python: consumes `digitize.records.PageOcr` pages and returns `Metadata`, e
 field with a value, a confidence 0..1 and its source. No OCR, storage or DB imports.
 
 - `extract_metadata(pages)`: the fields of METADATA_FIELDS.
-- `regions_to_reread(pages, meta)` / `splice_words` / `best_of`: an optional second OCR
+- `regions_for_second_look(pages, meta)` / `splice_words` / `best_of`: an optional second OCR
   pass on the boxes the first reading could not read well (the signer block, the band
-  where a framed urgency mark may sit); `second_opinion`: the number and the date from a
+  where a framed urgency mark may sit); `header_second_look`: the number and the date from a
   second reader of the header band (handwriting), kept under the review threshold;
   `restore_marks`: the signer's name with the marks the second reader saw.
 - `fold`, `nfc`, `normalise_ocr`, `similarity`: text helpers shared with search.
@@ -21,8 +21,8 @@ from typing import Any
 # helpers search uses) does not pull the extractor in: commands that read no page start at once.
 _HOME = {
     "REVIEW_THRESHOLD": "extract", "extract_metadata": "extract",
-    "Region": "regions", "best_of": "regions", "regions_to_reread": "regions",
-    "restore_marks": "regions", "second_opinion": "regions", "splice_words": "regions",
+    "Region": "regions", "best_of": "regions", "regions_for_second_look": "regions",
+    "restore_marks": "regions", "header_second_look": "regions", "splice_words": "regions",
     "fold": "text", "nfc": "text", "normalise_ocr": "text", "similarity": "text",
 }
 
@@ -41,11 +41,11 @@ __all__ = [
     "best_of",
     "extract_metadata",
     "fold",
+    "header_second_look",
     "nfc",
     "normalise_ocr",
-    "regions_to_reread",
+    "regions_for_second_look",
     "restore_marks",
-    "second_opinion",
     "similarity",
     "splice_words",
 ]

@@ -1,13 +1,13 @@
 """Where a second OCR pass would pay: page regions the extractor could not read well.
 
 The signer block sits under a red seal and a signature; tesseract on the whole page
-often drops its title lines and the name. Re-reading just that box, on the red
+often drops its title lines and the name. A second look at just that box, on the red
 channel (which wipes out the seal) with `--psm 6`, recovers them on the real samples.
 The header's number/date line is another candidate (handwritten digits), and so is the
 empty band under the number when a framed urgency mark ("KHẨN") may have been dropped:
 tesseract reads it on a crop (`--psm 6`) that it skipped on the whole page.
 
-This module only computes boxes and splices re-read words back into a page; running
+This module only computes boxes and splices the words of a second look back into a page; running
 OCR is the pipeline's job (`digitize.ocr`), so nothing here touches pixels.
 """
 
@@ -40,7 +40,7 @@ class Region:
     top: int
     right: int
     bottom: int
-    reason: str  # "signer", "header" or "urgency"
+    reason: str  # "signer", "header", "urgency", or "signer-marks" (the second reader on the signer)
 
 
 def _weak(meta: Metadata, *names: str) -> bool:
@@ -101,7 +101,7 @@ def _urgency_region(page: PageOcr) -> Region | None:
     )
 
 
-def regions_to_reread(pages: Sequence[PageOcr], meta: Metadata) -> list[Region]:
+def regions_for_second_look(pages: Sequence[PageOcr], meta: Metadata) -> list[Region]:
     """Boxes worth a second OCR pass, given what `extract_metadata` made of `pages`."""
     content = [p for p in pages if p.words and not p.blank and p.source == "ocr"]
     if not content:
@@ -139,8 +139,8 @@ def splice_words(page: PageOcr, region: Region, words: Sequence[Word]) -> PageOc
 def best_of(*readings: Metadata) -> Metadata:
     """Field by field, the reading with the highest confidence (first one on ties).
 
-    For a page read twice (whole page, then a re-read region), neither reading is
-    better everywhere: a re-read signer block may lose marks the first pass had.
+    For a page read twice (whole page, then a second look at a region), neither reading is
+    better everywhere: a second look at the signer block may lose marks the first pass had.
     """
     names = list(readings[0].fields)
     return Metadata(
@@ -153,7 +153,7 @@ def best_of(*readings: Metadata) -> Metadata:
 SECOND_READER_CEILING = 0.6
 
 
-def second_opinion(meta: Metadata, other: Metadata) -> Metadata:
+def header_second_look(meta: Metadata, other: Metadata) -> Metadata:
     """`meta` with the number, the symbol and the issue date that `other` (the header lines
     as the second reader read them) gives, where `meta` was weak on one, `other` reads it
     otherwise, and either `meta` has none or `other` is the surer; those stay under the

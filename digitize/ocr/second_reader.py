@@ -4,7 +4,7 @@ Tesseract does not read handwriting, and the number and the day of an administra
 document are very often written by hand (../shared/VN-DOCS.md). trueocr, a Vietnamese line
 detector and recogniser, reads about half of them on the real scans, in about 0.1 s per
 line. It reads body text worse than tesseract, so it is asked only about the Số and
-place-date lines when their number or day is weak (`metadata.regions.second_opinion`), and
+place-date lines when their number or day is weak (`metadata.regions.header_second_look`), and
 about a signer block whose name is still doubtful, for the tone marks tesseract dropped
 (`metadata.regions.restore_marks`); what it gives always goes to a clerk for review.
 

@@ -1,8 +1,25 @@
-"""Ingest: file -> triage -> pages -> OCR -> searchable PDF -> metadata -> archive.
+"""Ingest: file -> triage -> pages -> OCR -> fields -> second look -> outputs -> archive.
 
-The commit order keeps the archive whole whatever happens (DESIGN.md): hash first and stop
-on a duplicate; work on copies in a temporary folder; upload every object under a
-content-addressed key and verify it; only then record the document in one transaction.
+The recipe for one file, in the order it runs:
+1. `_start`: check and hash the file; a scan archived already is a `duplicate` (and heals a
+   lost stored original); otherwise open it in a temporary folder and send its pages to OCR
+   (`_submit_pages`; a page with a real text layer keeps it).
+2. `_read_first`: collect the pages, read the fields, send the second look at weak regions
+   (second_look.py).
+3. `_finish`: wait for the second look, read the fields again with it, make the outputs
+   (`_write_outputs`: the searchable PDF, checked, and ocr.json), and commit them through
+   the archive contract (`commit_new`, or `commit_replacement` for a re-OCR).
+Many files run at once: scheduler.Line starts files ahead and finishes them in order, calling
+these steps. The commit order keeps the archive whole whatever happens (DESIGN.md): hash
+first and stop on a duplicate; work on copies in a temporary folder; upload every object
+under a content-addressed key and verify it; only then record the document in one
+transaction.
+
+A new output file is made in `_write_outputs` and declared in archive/contract.py (its key,
+how it is stored). A queue worker takes the original from the store into a folder of its
+own and calls `ingest` on that one copy (`jobs` 1: no look-ahead to do): the same steps and
+the same two commits as here. What the record calls the scan is `Made.name` and
+`Made.origin`, taken from the path in `_finish`: the place to pass the submitter's instead.
 """
 
 from __future__ import annotations
@@ -29,7 +46,7 @@ from . import second_look
 from .archive import Archive, store_problem, stored_original
 from .archive.contract import (
     Made,
-    Reread,
+    SecondLook,
     commit_new,
     commit_replacement,
     content_type,
@@ -98,7 +115,7 @@ def ingest(
     """
     progress = progress or Progress()
     jobs = archive.settings.effective_jobs
-    executor = Pool(jobs, preload=("digitize.ocr.page", "digitize.ocr.reread"))
+    executor = Pool(jobs, preload=("digitize.ocr.page", "digitize.ocr.second_look"))
     line = Line(_Steps(archive, options, executor, progress), executor, jobs)
     with closing(line.run(paths)) as results:  # closed with this generator: the pool shut down
         for result in results:
@@ -128,8 +145,8 @@ class _Steps:
     def read_first(self, job: Job) -> None:
         _read_first(job, self.progress)
 
-    def follow_up(self, job: Job) -> bool:
-        return second_look.follow_up(job)
+    def send_marks(self, job: Job) -> bool:
+        return second_look.send_marks(job)
 
     def finish(self, job: Job) -> IngestResult:
         return _finish(self.archive, job, self.options, self.progress)
@@ -242,7 +259,7 @@ def _read_first(job: Job, progress: Progress) -> None:
         job.pages, job.layers = _collect_pages(job, progress)
         t = time.perf_counter()
         job.first = read_metadata(job.pages, [], job.path.name)
-        job.second_look = second_look.send(job, job.pages, job.first)
+        job.looks = second_look.send(job, job.pages, job.first)
         job.result.timings["metadata"] = time.perf_counter() - t
     except Exception as exc:  # reported by _finish, with the file's name
         job.failure = exc
@@ -257,14 +274,14 @@ def _finish(archive: Archive, job: Job, options: IngestOptions, progress: Progre
             raise job.failure
         assert job.first is not None
         pages = job.pages
-        second_look.collect(job)  # wait for the second looks, then for what they may ask for
-        second_look.follow_up(job)
-        rereads = second_look.collect(job)
+        second_look.collect(job)  # wait for the second looks, then for the one at the marks
+        second_look.send_marks(job)
+        looks = second_look.collect(job)
         t = time.perf_counter()
-        metadata = read_metadata(pages, rereads, job.path.name, first=job.first)
+        metadata = read_metadata(pages, looks, job.path.name, first=job.first)
         result.timings["metadata"] = result.timings.get("metadata", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
-        out_pdf, ocr_json = _write_outputs(job, pages, job.layers, metadata, rereads)
+        out_pdf, ocr_json = _write_outputs(job, pages, job.layers, metadata, looks)
         result.timings["assemble"] = time.perf_counter() - t
         made = Made(job.source, job.path.name, str(job.path.resolve()), pages, metadata, out_pdf, ocr_json)
         if options.replace and result.id is not None:
@@ -283,7 +300,7 @@ def _finish(archive: Archive, job: Job, options: IngestOptions, progress: Progre
         if result.status == "failed":  # what is still queued for this file is not wanted
             for page_future in job.futures.values():
                 page_future.cancel()
-            for _, look in job.second_look:
+            for _, look in job.looks:
                 look.cancel()
         _cleanup(job.work_dir, options)
     return _done(result, job.started)
@@ -347,7 +364,7 @@ def _page_result(job: Job, number: int) -> PageResult:
 
 def _write_outputs(
     job: Job, pages: list[PageOcr], layers: list[searchable.TextLayer], metadata: Metadata,
-    rereads: list[Reread],
+    looks: list[SecondLook],
 ) -> tuple[Path, Path]:
     out_pdf = job.work_dir / "searchable.pdf"
     searchable.graft_text_layers(job.source.work_pdf, layers, out_pdf, docinfo=_docinfo(metadata))
@@ -355,7 +372,7 @@ def _write_outputs(
         raise DigitizeError(f"{job.path}: the searchable PDF made from it is damaged ({problem}); "
                             "nothing was archived",
                             advice="check the file with `qpdf --check`; if it passes, please report it")
-    ocr_json = write_ocr_json(job.work_dir / "ocr.json", job.source.sha256, job.path.name, pages, rereads)
+    ocr_json = write_ocr_json(job.work_dir / "ocr.json", job.source.sha256, job.path.name, pages, looks)
     return out_pdf, ocr_json
 
 

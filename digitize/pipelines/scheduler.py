@@ -53,9 +53,9 @@ class Job:
     pages: list[PageOcr] = field(default_factory=list)
     layers: list[searchable.TextLayer] = field(default_factory=list)
     first: Metadata | None = None
-    second_look: list[tuple[Region, Future[list[Word]]]] = field(default_factory=list)
-    followed_up: bool = False  # the second reader asked about the signer's marks, if need be
-    looked: dict[int, list[Word]] = field(default_factory=dict)  # second looks' words, by index
+    looks: list[tuple[Region, Future[list[Word]]]] = field(default_factory=list)  # its second looks
+    marks_asked: bool = False  # the second look at the signer's marks decided on (sent or not needed)
+    look_words: dict[int, list[Word]] = field(default_factory=dict)  # second looks' words, by index
 
 
 class Steps(Protocol):
@@ -67,8 +67,9 @@ class Steps(Protocol):
     def read_first(self, job: Job) -> None:
         """Wait for the pages, read the fields, send the second look (once)."""
 
-    def follow_up(self, job: Job) -> bool:
-        """Once the second looks are in, send what they ask for: True when a task was sent."""
+    def send_marks(self, job: Job) -> bool:
+        """Once the second looks are in, send the one at the signer's marks if the name is
+        still doubtful: True when it was sent."""
 
     def finish(self, job: Job) -> IngestResult:
         """Wait for what is left, make the outputs and commit them."""
@@ -107,7 +108,7 @@ class Line:
                 if isinstance(item, Job):
                     for fut in item.futures.values():
                         fut.cancel()
-                    for _, look in item.second_look:
+                    for _, look in item.looks:
                         look.cancel()
             self.executor.shutdown(interrupted=interrupted)  # first: no worker writes into a folder removed
             for item in pending:
@@ -128,14 +129,15 @@ class Line:
 
     def _front_ready(self, item: Job | IngestResult) -> bool:
         """Whether the first file in line can be finished without waiting: its pages and second
-        looks are done (a second look, or its follow-up, is sent here once the pages are in)."""
+        looks are done (the second looks, and the one at the signer's marks they may call for,
+        are sent here once the pages are in)."""
         if isinstance(item, IngestResult):
             return True
         if any(not f.done() for f in item.futures.values()):
             return False
         self.steps.read_first(item)
-        while all(f.done() for _, f in item.second_look):
-            if not self.steps.follow_up(item):
+        while all(f.done() for _, f in item.looks):
+            if not self.steps.send_marks(item):
                 return True
         return False
 
@@ -153,14 +155,14 @@ class Line:
         front = self.pending[0]
         if isinstance(front, Job):
             self.steps.read_first(front)
-            for _ in range(2):  # the second looks, then the follow-up they may ask for
-                looking: list[Future[Any]] = [f for _, f in front.second_look if not f.done()]
+            for _ in range(2):  # the second looks, then the one at the signer's marks
+                looking: list[Future[Any]] = [f for _, f in front.looks if not f.done()]
                 if looking:
                     others: list[Future[Any]] = self._unfinished_pages()  # the front's own are done
                     wait(looking + others, return_when=FIRST_COMPLETED)
                     if any(not f.done() for f in looking):
                         return None
-                if not self.steps.follow_up(front):
+                if not self.steps.send_marks(front):
                     break
         return self._finish_front()
 

@@ -1,10 +1,10 @@
 """The second look: regions the first pass read weakly, read again, and the fields read anew.
 
 Once a file's pages are read and its fields read from them (`read_metadata` with no second
-looks), `send` picks the regions to read again (`metadata.regions_to_reread`: the signer
+looks), `send` picks the regions to read again (`metadata.regions_for_second_look`: the signer
 block, the band where a framed urgency mark may have been dropped; with the second reader,
 the Số and place-date lines) and sends them to the pool beside the pages of later files.
-When they are in, `follow_up` may send one more (the signer's block to the second reader, for
+When they are in, `send_marks` may send one more (the signer's block to the second reader, for
 the marks of a doubtful name); `collect` waits for their words, and `read_metadata` reads the
 fields again from the pages with those words spliced in, keeping the surer reading field by
 field. A second look is optional: one that fails is skipped, never the file.
@@ -24,40 +24,40 @@ from ..metadata import (
     Region,
     best_of,
     extract_metadata,
-    regions_to_reread,
+    header_second_look,
+    regions_for_second_look,
     restore_marks,
-    second_opinion,
     splice_words,
 )
 from ..ocr import second_reader
-from ..ocr.reread import RereadTask, reread_region
+from ..ocr.second_look import SecondLookTask, second_look_at
 from ..records import Metadata, PageOcr, Word
-from .archive.contract import Reread
+from .archive.contract import SecondLook
 from .scheduler import Job
 
 log = logging.getLogger(__name__)
 
 
 def read_metadata(
-    pages: list[PageOcr], rereads: list[Reread], source_name: str, first: Metadata | None = None,
+    pages: list[PageOcr], looks: list[SecondLook], source_name: str, first: Metadata | None = None,
 ) -> Metadata:
     """The fields, from the pages (`first`, when they were read already) and from any second
     look at a region: field by field the surer reading, the second reader's number and date
     where the first were weak, and a doubtful signer's marks."""
     meta = first if first is not None else extract_metadata(pages, source_name=source_name)
-    looks = [r for r in rereads if r[0].reason in ("signer", "urgency")]
-    header = [r for r in rereads if r[0].reason == "header"]
-    if looks:
-        meta = best_of(meta, extract_metadata(_spliced(pages, looks), source_name=source_name))
+    blocks = [r for r in looks if r[0].reason in ("signer", "urgency")]
+    header = [r for r in looks if r[0].reason == "header"]
+    if blocks:
+        meta = best_of(meta, extract_metadata(_spliced(pages, blocks), source_name=source_name))
     if header:
-        meta = second_opinion(meta, extract_metadata(_spliced(pages, header), source_name=source_name))
-    marks = [w for region, words in rereads if region.reason == "signer-marks" for w in words]
+        meta = header_second_look(meta, extract_metadata(_spliced(pages, header), source_name=source_name))
+    marks = [w for region, words in looks if region.reason == "signer-marks" for w in words]
     return restore_marks(meta, marks) if marks else meta
 
 
-def _spliced(pages: list[PageOcr], rereads: list[Reread]) -> list[PageOcr]:
+def _spliced(pages: list[PageOcr], looks: list[SecondLook]) -> list[PageOcr]:
     out = list(pages)
-    for region, words in rereads:
+    for region, words in looks:
         out[region.page - 1] = splice_words(out[region.page - 1], region, words)
     return out
 
@@ -71,32 +71,32 @@ def send(job: Job, pages: list[PageOcr], first: Metadata) -> list[tuple[Region, 
     reasons = {"signer": "tesseract", "urgency": "tesseract"}
     if _second_reader_on(job):
         reasons["header"] = "trueocr"
-    regions = [r for r in regions_to_reread(pages, first)
+    regions = [r for r in regions_for_second_look(pages, first)
                if r.reason in reasons and r.page in job.geometries and pages[r.page - 1].source == "ocr"]
-    return [(region, _submit_reread(job, region, reasons[region.reason])) for region in regions]
+    return [(region, _submit(job, region, reasons[region.reason])) for region in regions]
 
 
 def _second_reader_on(job: Job) -> bool:
     return bool(job.settings.second_reader) and second_reader.available()
 
 
-def _submit_reread(job: Job, region: Region, reader: str) -> Future[list[Word]]:
+def _submit(job: Job, region: Region, reader: str) -> Future[list[Word]]:
     settings = job.settings
-    return job.executor.submit(reread_region, RereadTask(
+    return job.executor.submit(second_look_at, SecondLookTask(
         job.source.work_pdf, region.page, job.geometries[region.page],
         (region.left, region.top, region.right, region.bottom), settings.lang,
         min(settings.page_timeout, 60.0), settings.max_megapixels, reader))
 
 
-def follow_up(job: Job) -> bool:
+def send_marks(job: Job) -> bool:
     """Once the second looks are in: if the signer's name is still doubtful, send its block
     to the second reader, for the marks tesseract may have dropped (`restore_marks`). Only
     then, so that it costs nothing on the many blocks the second look settles. True when a
     task was sent."""
-    if job.followed_up or job.failure is not None or any(not f.done() for _, f in job.second_look):
+    if job.marks_asked or job.failure is not None or any(not f.done() for _, f in job.looks):
         return False
-    job.followed_up = True
-    signer = [r for r, _ in job.second_look if r.reason == "signer"]
+    job.marks_asked = True
+    signer = [r for r, _ in job.looks if r.reason == "signer"]
     if not signer or not _second_reader_on(job):
         return False
     try:  # an extra look is optional: whatever goes wrong here, the file goes on without it
@@ -104,19 +104,19 @@ def follow_up(job: Job) -> bool:
         if not name.value or name.confidence >= REVIEW_THRESHOLD:
             return False
         region = replace(signer[0], reason="signer-marks")
-        job.second_look.append((region, _submit_reread(job, region, "trueocr")))
+        job.looks.append((region, _submit(job, region, "trueocr")))
     except Exception:
         log.exception("%s: the second reader could not be asked about the signer", job.path)
         return False
     return True
 
 
-def collect(job: Job) -> list[Reread]:
+def collect(job: Job) -> list[SecondLook]:
     """The words of every second look sent for the file (waiting for them)."""
-    for i, (region, future) in enumerate(job.second_look):
-        if i not in job.looked:
-            job.looked[i] = _words_or_none(job, region, future)
-    return [(region, job.looked[i]) for i, (region, _) in enumerate(job.second_look)]
+    for i, (region, future) in enumerate(job.looks):
+        if i not in job.look_words:
+            job.look_words[i] = _words_or_none(job, region, future)
+    return [(region, job.look_words[i]) for i, (region, _) in enumerate(job.looks)]
 
 
 def _words_or_none(job: Job, region: Region, future: Future[list[Word]]) -> list[Word]:

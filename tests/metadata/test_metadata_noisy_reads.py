@@ -12,7 +12,7 @@ from digitize.metadata.consensus import DocumentLexicon
 from digitize.metadata.dates import split_date_line
 from digitize.metadata.names import restore_name
 from digitize.metadata.number_symbol import parse_number_symbol
-from digitize.metadata.regions import regions_to_reread
+from digitize.metadata.regions import regions_for_second_look
 from digitize.metadata.tables import SURNAMES, UNMARKED_NAME_SYLLABLES
 from digitize.records import Metadata
 
@@ -179,7 +179,7 @@ def test_empty_band_under_the_number_is_asked_for_again() -> None:
     pages = [page(rows + body_lines(1400))]
     meta = extract_metadata(pages, today=TODAY)
     assert meta.value("urgency") is None and meta.fields["urgency"].confidence < 0.7
-    regions = [r for r in regions_to_reread(pages, meta) if r.reason == "urgency"]
+    regions = [r for r in regions_for_second_look(pages, meta) if r.reason == "urgency"]
     assert len(regions) == 1
     r = regions[0]
     assert r.left == 0 and 534 < r.top < r.bottom < 1100 and r.right < 0.55 * pages[0].width
@@ -192,4 +192,4 @@ def test_no_urgency_region_when_the_header_is_tight() -> None:
     rows = [*header_lines(), centred(640, "QUYẾT ĐỊNH"), centred(705, "Về việc ban hành Quy chế")]
     pages = [page(rows + body_lines(900))]
     meta = extract_metadata(pages, today=TODAY)
-    assert [r for r in regions_to_reread(pages, meta) if r.reason == "urgency"] == []
+    assert [r for r in regions_for_second_look(pages, meta) if r.reason == "urgency"] == []

@@ -8,7 +8,7 @@ from vnpage import body_lines, header_lines, page, signer_lines
 
 from digitize.metadata import extract_metadata
 from digitize.metadata.consensus import DocumentLexicon, mark_count
-from digitize.metadata.regions import Region, best_of, regions_to_reread, splice_words
+from digitize.metadata.regions import Region, best_of, regions_for_second_look, splice_words
 from digitize.metadata.syllables import known_syllable
 from digitize.records import FieldValue, Metadata, Word
 
@@ -18,7 +18,7 @@ TODAY = date(2025, 11, 27)
 def test_signer_region_asked_for_when_the_block_is_incomplete() -> None:
     pages = [page(header_lines() + body_lines(900) + signer_lines(2400, titles=("KT. CHỦ TỊCH",), name=None))]
     meta = extract_metadata(pages, today=TODAY)
-    regions = regions_to_reread(pages, meta)
+    regions = regions_for_second_look(pages, meta)
     signer = [r for r in regions if r.reason == "signer"]
     assert len(signer) == 1
     r = signer[0]
@@ -28,12 +28,12 @@ def test_signer_region_asked_for_when_the_block_is_incomplete() -> None:
 def test_nothing_to_reread_on_a_clean_page() -> None:
     # the body right under the number: no empty band where an unread mark could sit
     pages = [page(header_lines() + body_lines(700) + signer_lines(2400))]
-    assert regions_to_reread(pages, extract_metadata(pages, today=TODAY)) == []
+    assert regions_for_second_look(pages, extract_metadata(pages, today=TODAY)) == []
 
 
 def test_text_layer_pages_are_never_reread() -> None:
     pages = [page(header_lines(so="Số: /QĐ-UBND"), source="text-layer")]
-    assert regions_to_reread(pages, extract_metadata(pages, today=TODAY)) == []
+    assert regions_for_second_look(pages, extract_metadata(pages, today=TODAY)) == []
 
 
 def test_splice_words_replaces_the_region() -> None:
@@ -86,7 +86,7 @@ def test_header_band_is_asked_for_per_column_when_the_number_and_day_are_unread(
     pages = [page(header_lines(so="Số: /QĐ-UBND", date_line="Quảng Ngãi, ngày tháng 02 năm 2025")
                   + body_lines(900) + signer_lines(2400))]
     meta = extract_metadata(pages, today=TODAY)
-    regions = [r for r in regions_to_reread(pages, meta) if r.reason == "header"]
+    regions = [r for r in regions_for_second_look(pages, meta) if r.reason == "header"]
     assert len(regions) == 2
     left, right = sorted(regions, key=lambda r: r.left)
     so = next(w for w in pages[0].words if w.text == "Số:")
@@ -105,14 +105,14 @@ def _fields(**values: tuple[str | None, float]) -> Metadata:
 
 
 def test_second_opinion_offers_the_number_and_date_for_review() -> None:
-    from digitize.metadata import second_opinion
+    from digitize.metadata import header_second_look
     from digitize.metadata.regions import SECOND_READER_CEILING
 
     first = _fields(number=("22", 0.57), symbol=("BC-UBND", 0.95), number_symbol=("22/BC-UBND", 0.57),
                     issued_date=(None, 0.0), place=("Quảng Ngãi", 0.9))
     second = _fields(number=("23", 0.9), symbol=("BC-UBNO", 0.5), number_symbol=("23/BC-UBNO", 0.5),
                      issued_date=("2025-01-23", 0.85), place=("Quảng Ngải", 0.95))
-    merged = second_opinion(first, second)
+    merged = header_second_look(first, second)
     assert merged.fields["number"] == FieldValue("23", SECOND_READER_CEILING)
     assert merged.fields["number_symbol"].value == "23/BC-UBND"  # the surer symbol is kept
     assert merged.fields["issued_date"] == FieldValue("2025-01-23", SECOND_READER_CEILING)
@@ -120,24 +120,24 @@ def test_second_opinion_offers_the_number_and_date_for_review() -> None:
     assert SECOND_READER_CEILING < 0.7  # a suggestion: still under review
     unread = _fields(place=("Quảng Ngãi", 0.9))  # the whole Số line lost on a noisy page
     found = _fields(number=("104", 0.9), symbol=("TB-UBND", 0.9), number_symbol=("104/TB-UBND", 0.9))
-    merged = second_opinion(unread, found)
+    merged = header_second_look(unread, found)
     assert merged.fields["symbol"] == FieldValue("TB-UBND", SECOND_READER_CEILING)
     assert merged.fields["number_symbol"] == FieldValue("104/TB-UBND", SECOND_READER_CEILING)
 
 
 def test_second_opinion_leaves_a_sure_or_agreeing_reading_alone() -> None:
-    from digitize.metadata import second_opinion
+    from digitize.metadata import header_second_look
 
     sure = _fields(number=("87", 0.95), number_symbol=("87/QĐ-UBND", 0.95), symbol=("QĐ-UBND", 0.95),
                    issued_date=("2025-02-05", 0.9))
     other = _fields(number=("81", 0.9), number_symbol=("81/QĐ-UBND", 0.9), symbol=("QĐ-UBND", 0.9),
                     issued_date=("2025-02-06", 0.9))
-    assert second_opinion(sure, other) == sure
+    assert header_second_look(sure, other) == sure
     weak = _fields(number=("87", 0.4), issued_date=(None, 0.0))
     same = _fields(number=("87", 0.9), issued_date=(None, 0.0))
-    assert second_opinion(weak, same) == weak
+    assert header_second_look(weak, same) == weak
     less_sure = _fields(number=("81", 0.3), number_symbol=("81/QĐ-UBND", 0.3))
-    assert second_opinion(weak, less_sure) == weak  # a weak reading beats a weaker one
+    assert header_second_look(weak, less_sure) == weak  # a weak reading beats a weaker one
 
 
 def _line(text: str, line: int = 1) -> list[Word]:

@@ -18,10 +18,9 @@ columns for its key and checksum, and a migration), made in the work folder by i
 and stored by `_store`. A new storage backend: `digitize/storage/` behind `ObjectStore`;
 nothing here changes. A queue worker: take the original from the store
 (`object_keys(sha256, kind)["original"]`, or the record's `original_key`) into its own work
-folder, run the same steps ingest.py runs on a file, and end with `commit_new` or
-`commit_replacement` given a `Made`, as ingest does; the keys come from the content, so a
-task delivered twice writes the same keys again, and the unique sha256 turns a second
-record into a `duplicate` result.
+folder and run ingest.py on it, which ends with `commit_new` or `commit_replacement` given a
+`Made`; the keys come from the content, so a task delivered twice writes the same keys
+again, and the unique sha256 turns a second record into a `duplicate` result.
 """
 
 from __future__ import annotations
@@ -106,22 +105,22 @@ def content_type(kind: str) -> str:
 
 
 # A second look at a region: the region, and the words read there.
-Reread = tuple[Region, list[Word]]
+SecondLook = tuple[Region, list[Word]]
 
 
-def rereads_to_json(rereads: list[Reread]) -> list[dict[str, Any]]:
+def looks_to_json(looks: list[SecondLook]) -> list[dict[str, Any]]:
     return [{"page": r.page, "left": r.left, "top": r.top, "right": r.right, "bottom": r.bottom,
              "reason": r.reason, "words": PageOcr(0, 0, 0, 0, "", words).to_json()["words"]}
-            for r, words in rereads]
+            for r, words in looks]
 
 
-def rereads_from_json(rows: list[dict[str, Any]]) -> list[Reread]:
+def looks_from_json(rows: list[dict[str, Any]]) -> list[SecondLook]:
     return [(Region(row["page"], row["left"], row["top"], row["right"], row["bottom"], row["reason"]),
              [Word(*w) for w in row["words"]]) for row in rows]
 
 
 def write_ocr_json(path: Path, sha256: str, source_name: str, pages: list[PageOcr],
-                   rereads: list[Reread]) -> Path:
+                   looks: list[SecondLook]) -> Path:
     """The OCR JSON object: the pages and the second looks (key "rereads", as stored)."""
     path.write_text(json.dumps({
         "digitize": __version__,
@@ -129,17 +128,17 @@ def write_ocr_json(path: Path, sha256: str, source_name: str, pages: list[PageOc
         "sha256": sha256,
         "source_name": source_name,
         "pages": [p.to_json() for p in pages],
-        "rereads": rereads_to_json(rereads),
+        "rereads": looks_to_json(looks),
     }, ensure_ascii=False), "utf-8")
     return path
 
 
-def read_ocr_json(path: Path) -> tuple[list[PageOcr], list[Reread]]:
+def read_ocr_json(path: Path) -> tuple[list[PageOcr], list[SecondLook]]:
     data = json.loads(path.read_text("utf-8"))
-    return [PageOcr.from_json(page) for page in data["pages"]], rereads_from_json(data.get("rereads", []))
+    return [PageOcr.from_json(page) for page in data["pages"]], looks_from_json(data.get("rereads", []))
 
 
-def load_ocr(archive: Archive, ocr_key: str, tmp: Path) -> tuple[list[PageOcr], list[Reread]]:
+def load_ocr(archive: Archive, ocr_key: str, tmp: Path) -> tuple[list[PageOcr], list[SecondLook]]:
     """The stored OCR of a document: its pages, and any second looks at regions."""
     dest = archive.store.get(ocr_key, tmp / "ocr.json")
     try:

@@ -26,7 +26,7 @@ _MARGIN = 3  # px of the rendered page around the region, for the resampling ker
 
 
 @dataclass(slots=True)
-class RereadTask:
+class SecondLookTask:
     pdf: Path
     number: int
     geometry: preprocess.Geometry
@@ -37,7 +37,7 @@ class RereadTask:
     reader: str = "tesseract"  # or "trueocr": the second reader, for handwritten numbers and days
 
 
-def reread_region(task: RereadTask) -> list[Word]:
+def second_look_at(task: SecondLookTask) -> list[Word]:
     """Words in the box, in the box's own pixel space (left/top relative to the box)."""
     try:
         crop = region_image(task)
@@ -47,17 +47,17 @@ def reread_region(task: RereadTask) -> list[Word]:
     if task.reader == "trueocr":
         try:
             return second_reader.read_words(crop)
-        except Exception as exc:  # a second opinion is optional: never fail the page for it
+        except Exception as exc:  # a second look is optional: never fail the page for it
             log.warning("page %d: the second reader failed on %s: %s", task.number, task.box, exc)
             return []
     try:
         return tesseract.ocr_words(crop, lang=task.lang, psm=6, timeout=task.timeout)
     except (tesseract.OcrTimeout, tesseract.OcrFailed) as exc:
-        log.warning("page %d: re-reading %s failed: %s", task.number, task.box, exc)
+        log.warning("page %d: the second look at %s failed: %s", task.number, task.box, exc)
         return []
 
 
-def region_image(task: RereadTask) -> Image.Image:
+def region_image(task: SecondLookTask) -> Image.Image:
     """The box as it would be cut from the OCR copy, from the page's red channel."""
     g = task.geometry
     rw, rh = g.rendered_size
