@@ -46,3 +46,26 @@ def test_ocr_json_keeps_the_pages_and_the_second_looks(tmp_path: Path):
     path = write_ocr_json(tmp_path / "ocr.json", SHA, "scan.pdf", [page], looks)
     assert '"rereads"' in path.read_text("utf-8")  # the stored key stays, for archives written before
     assert read_ocr_json(path) == ([page], looks)
+
+
+PIPELINES = Path(__file__).resolve().parent.parent / "digitize" / "pipelines"
+
+
+def test_pipelines_stay_small_and_import_no_private_names_of_each_other():
+    """Issue 11: what several pipelines need lives in the archive package, under public names."""
+    import ast
+
+    problems = []
+    for path in sorted(PIPELINES.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        if (lines := len(path.read_text("utf-8").splitlines())) > 450:
+            problems.append(f"{path.name}: {lines} lines")
+        for node in ast.walk(tree):
+            length = (getattr(node, "end_lineno", 0) or 0) - getattr(node, "lineno", 0) + 1
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and length > 60:
+                problems.append(f"{path.name}: {node.name} is {length} lines")
+            if isinstance(node, ast.ImportFrom):
+                private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
+                if private:
+                    problems.append(f"{path.name}: imports {private} from {node.module}")
+    assert problems == []
