@@ -133,19 +133,22 @@ Reread = tuple[Region, list[Word]]
 
 def read_metadata(
     pages: list[PageOcr], rereads: list[Reread], source_name: str, first: Metadata | None = None,
+    *, threshold: float = REVIEW_THRESHOLD,
 ) -> Metadata:
     """The fields, from the pages (`first`, when they were read already) and from any second
     look at a region: field by field the surer reading, the second reader's number and date
-    where the first were weak, and a doubtful signer's marks."""
+    where the first were weak, and a doubtful signer's marks ("weak", "doubtful": under
+    `threshold`, the review threshold)."""
     meta = first if first is not None else extract_metadata(pages, source_name=source_name)
     looks = [r for r in rereads if r[0].reason in ("signer", "urgency")]
     header = [r for r in rereads if r[0].reason == "header"]
     if looks:
         meta = best_of(meta, extract_metadata(_spliced(pages, looks), source_name=source_name))
     if header:
-        meta = second_opinion(meta, extract_metadata(_spliced(pages, header), source_name=source_name))
+        meta = second_opinion(meta, extract_metadata(_spliced(pages, header), source_name=source_name),
+                              threshold=threshold)
     marks = [w for region, words in rereads if region.reason == "signer-marks" for w in words]
-    return restore_marks(meta, marks) if marks else meta
+    return restore_marks(meta, marks, threshold=threshold) if marks else meta
 
 
 def _spliced(pages: list[PageOcr], rereads: list[Reread]) -> list[PageOcr]:
@@ -418,7 +421,8 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
         _follow_up(job)
         rereads = _rereads(job)
         t = time.perf_counter()
-        metadata = read_metadata(pages, rereads, job.path.name, first=job.first)
+        metadata = read_metadata(pages, rereads, job.path.name, first=job.first,
+                                 threshold=job.settings.review_threshold)
         result.timings["metadata"] = result.timings.get("metadata", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
         out_pdf, ocr_json = _write_outputs(job, pages, job.layers, metadata, rereads)
@@ -507,7 +511,7 @@ def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple
     reasons = {"signer": "tesseract", "urgency": "tesseract"}
     if _second_reader_on(job):
         reasons["header"] = "trueocr"
-    regions = [r for r in regions_to_reread(pages, first)
+    regions = [r for r in regions_to_reread(pages, first, threshold=job.settings.review_threshold)
                if r.reason in reasons and r.page in job.geometries and pages[r.page - 1].source == "ocr"]
     return [(region, _submit_reread(job, region, reasons[region.reason])) for region in regions]
 
@@ -536,8 +540,10 @@ def _follow_up(job: _Job) -> bool:
     if not signer or not _second_reader_on(job):
         return False
     try:  # an extra look is optional: whatever goes wrong here, the file goes on without it
-        name = read_metadata(job.pages, _rereads(job), job.path.name, first=job.first).fields["signer"]
-        if not name.value or name.confidence >= REVIEW_THRESHOLD:
+        threshold = job.settings.review_threshold
+        name = read_metadata(job.pages, _rereads(job), job.path.name, first=job.first,
+                             threshold=threshold).fields["signer"]
+        if not name.value or name.confidence >= threshold:
             return False
         region = replace(signer[0], reason="signer-marks")
         job.second_look.append((region, _submit_reread(job, region, "trueocr")))

@@ -273,7 +273,8 @@ def _reextract_one(archive: Archive, doc_id: int, tmp: Path, summary: ReindexSum
             if doc is None:
                 return
             pages, rereads = load_ocr(archive, doc.ocr_key, tmp)
-            metadata = follow_manual(read_metadata(pages, rereads, doc.source_name),
+            metadata = follow_manual(read_metadata(pages, rereads, doc.source_name,
+                                                   threshold=settings.review_threshold),
                                      repository.manual_values(doc))
             changed = repository.apply_metadata(doc, metadata, review_threshold=settings.review_threshold)
             doc.pipeline_version = PIPELINE_VERSION
