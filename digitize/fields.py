@@ -42,7 +42,7 @@ class Field:
     vi: str  # Phụ lục VI name: the "Cần kiểm tra" column, the CSV header
     en: str  # English label
     csv_column: int  # its place among the CSV columns (Phụ lục VI order, see CSV_COLUMNS)
-    reader: str  # the header reader that fills it (digitize.metadata)
+    reader: str  # the name of the reader that fills it (digitize.metadata.readers)
     element: str | None = None  # Phụ lục VI element name, written after `vi` in the CSV header
     kind: Kind = "text"
     # the document types that must have it ("all": every document); missing or unsure,
@@ -80,9 +80,9 @@ FIELDS: tuple[Field, ...] = (
     Field("issued_date", "Ngày, tháng, năm văn bản", "Date issued", 40, "date", element="IssuedDate",
           kind="date", expected_for=_ALL, on_objects=True),
     Field("place", "Địa danh", "Place", 140, "date", search=("meta",)),
-    Field("doc_type", "Tên loại văn bản", "Document type", 50, "type", element="TypeName",
+    Field("doc_type", "Tên loại văn bản", "Document type", 50, "doc_type", element="TypeName",
           expected_for=_ALL, search=("meta",), folded_filter=True, on_objects=True),
-    Field("abstract", "Trích yếu nội dung", "Abstract", 80, "type", element="Subject",
+    Field("abstract", "Trích yếu nội dung", "Abstract", 80, "doc_type", element="Subject",
           expected_for=_ALL, search=("meta",)),
     Field("issuer", "Tên cơ quan, tổ chức ban hành văn bản", "Issuing agency", 60, "issuer",
           element="OrganName", expected_for=_ALL, search=("meta", "issuer"), on_objects=True),
