@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from . import __version__, render
+from . import __version__, fields, render
 from .config import OCR_MODES, Settings, load_settings, make_home
-from .errors import DigitizeError, ExitCode, InputError, NotFound
+from .errors import DigitizeError, ExitCode, InputError, NotFound, UsageError
 
 if TYPE_CHECKING:
     from .pipelines.archive import Archive
@@ -56,6 +56,21 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+class FieldChoice(click.Choice):
+    """A metadata field's name (the registry's): `--help` and shell completion list them;
+    any other name is a usage error (2) in our one-line form, with the valid names."""
+
+    name = "field"
+
+    def __init__(self) -> None:
+        super().__init__(fields.NAMES)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value not in fields.BY_NAME:
+            raise UsageError(f"unknown field {value!r}", advice=f"one of: {', '.join(fields.NAMES)}")
+        return value
 
 
 class DigitizeGroup(click.Group):
@@ -396,7 +411,7 @@ def search(obj: Context, query_words: tuple[str, ...], doc_type: str | None, iss
 
 @cli.command()
 @click.argument("doc_id", type=int)
-@click.option("--field", "field_name", required=True, help="Field name, e.g. number_symbol, issued_date.")
+@click.option("--field", "field_name", required=True, type=FieldChoice(), help="The field to correct.")
 @click.option("--value", help="The correct value.")
 @click.option("--clear", is_flag=True, help="The field does not exist on this document (null).")
 @pass_ctx

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from .. import __version__
+from .. import __version__, fields
 from ..db import repository
 from ..errors import ArchiveError, DatabaseError, DigitizeError, InputError
 from ..metadata import (
@@ -54,7 +54,8 @@ log = logging.getLogger(__name__)
 # What a record was made with. Raise it when the extraction (or what OCR keeps for it)
 # changes what a document's fields would be: `reindex --if-needed` then re-reads the older
 # records. 2: the extractor's fixes for noisy reads, urgency and header second looks.
-PIPELINE_VERSION = "2"
+# A new field raises it by itself: its `since` in fields.py.
+PIPELINE_VERSION = str(max(2, fields.NEWEST_SINCE))
 SUPPORTED_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"}
 _EXT = {"pdf": "pdf", "tiff": "tif", "jpeg": "jpg", "png": "png"}
 
@@ -132,19 +133,22 @@ Reread = tuple[Region, list[Word]]
 
 def read_metadata(
     pages: list[PageOcr], rereads: list[Reread], source_name: str, first: Metadata | None = None,
+    *, threshold: float = REVIEW_THRESHOLD,
 ) -> Metadata:
     """The fields, from the pages (`first`, when they were read already) and from any second
     look at a region: field by field the surer reading, the second reader's number and date
-    where the first were weak, and a doubtful signer's marks."""
+    where the first were weak, and a doubtful signer's marks ("weak", "doubtful": under
+    `threshold`, the review threshold)."""
     meta = first if first is not None else extract_metadata(pages, source_name=source_name)
     looks = [r for r in rereads if r[0].reason in ("signer", "urgency")]
     header = [r for r in rereads if r[0].reason == "header"]
     if looks:
         meta = best_of(meta, extract_metadata(_spliced(pages, looks), source_name=source_name))
     if header:
-        meta = second_opinion(meta, extract_metadata(_spliced(pages, header), source_name=source_name))
+        meta = second_opinion(meta, extract_metadata(_spliced(pages, header), source_name=source_name),
+                              threshold=threshold)
     marks = [w for region, words in rereads if region.reason == "signer-marks" for w in words]
-    return restore_marks(meta, marks) if marks else meta
+    return restore_marks(meta, marks, threshold=threshold) if marks else meta
 
 
 def _spliced(pages: list[PageOcr], rereads: list[Reread]) -> list[PageOcr]:
@@ -417,7 +421,8 @@ def _finish(archive: Archive, job: _Job, options: IngestOptions, progress: Progr
         _follow_up(job)
         rereads = _rereads(job)
         t = time.perf_counter()
-        metadata = read_metadata(pages, rereads, job.path.name, first=job.first)
+        metadata = read_metadata(pages, rereads, job.path.name, first=job.first,
+                                 threshold=job.settings.review_threshold)
         result.timings["metadata"] = result.timings.get("metadata", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
         out_pdf, ocr_json = _write_outputs(job, pages, job.layers, metadata, rereads)
@@ -506,7 +511,7 @@ def _second_look(job: _Job, pages: list[PageOcr], first: Metadata) -> list[tuple
     reasons = {"signer": "tesseract", "urgency": "tesseract"}
     if _second_reader_on(job):
         reasons["header"] = "trueocr"
-    regions = [r for r in regions_to_reread(pages, first)
+    regions = [r for r in regions_to_reread(pages, first, threshold=job.settings.review_threshold)
                if r.reason in reasons and r.page in job.geometries and pages[r.page - 1].source == "ocr"]
     return [(region, _submit_reread(job, region, reasons[region.reason])) for region in regions]
 
@@ -535,8 +540,10 @@ def _follow_up(job: _Job) -> bool:
     if not signer or not _second_reader_on(job):
         return False
     try:  # an extra look is optional: whatever goes wrong here, the file goes on without it
-        name = read_metadata(job.pages, _rereads(job), job.path.name, first=job.first).fields["signer"]
-        if not name.value or name.confidence >= REVIEW_THRESHOLD:
+        threshold = job.settings.review_threshold
+        name = read_metadata(job.pages, _rereads(job), job.path.name, first=job.first,
+                             threshold=threshold).fields["signer"]
+        if not name.value or name.confidence >= threshold:
             return False
         region = replace(signer[0], reason="signer-marks")
         job.second_look.append((region, _submit_reread(job, region, "trueocr")))
@@ -693,11 +700,11 @@ def _unchanged_source(source: sources.Source) -> bool:
 
 def object_metadata(source_name: str, metadata: Metadata) -> dict[str, str]:
     """A few fields stored with the objects, so other S3 tools can tell what a file is."""
-    fields = {"source-name": source_name}
-    for name in ("number_symbol", "doc_type", "issued_date", "issuer"):
+    described = {"source-name": source_name}
+    for name in fields.OBJECT_FIELDS:
         if value := metadata.value(name):
-            fields[name.replace("_", "-")] = value[:200]
-    return fields
+            described[name.replace("_", "-")] = value[:200]
+    return described
 
 
 def metadata_of(doc: Any) -> Metadata:
@@ -710,16 +717,13 @@ def metadata_of(doc: Any) -> Metadata:
     })
 
 
-_SEARCH_FIELDS = ("number_symbol", "doc_type", "abstract", "issuer", "parent_issuer", "signer", "place")
-
-
 def index_for_search(session: Any, doc_id: int, metadata: Metadata, pages: list[PageOcr]) -> None:
     """The full-text index holds folded text: the metadata apart (it ranks higher), and
     everything (metadata and every page's text) together; the filter keys (type, number)
     folded the same way."""
-    meta = fold(" ".join(metadata.value(k) or "" for k in _SEARCH_FIELDS))
+    meta = fold(" ".join(metadata.value(k) or "" for k in fields.SEARCH_META))
     body = meta + "\n" + fold("\n".join(p.text for p in pages))
-    issuer = fold(" ".join(metadata.value(k) or "" for k in ("issuer", "parent_issuer")))
+    issuer = fold(" ".join(metadata.value(k) or "" for k in fields.SEARCH_ISSUER))
     repository.index_document(session, doc_id, issuer=issuer, meta=meta, body=body,
                               folded=filter_keys(metadata))
 
