@@ -61,6 +61,7 @@ def prepare(pdf: pikepdf.Pdf, level: str) -> list[str]:
     part = int(level[0])
     problems: list[str] = []
     components = _output_intent(pdf)
+    _tidy(pdf, part)
     _remove_forbidden_actions(pdf, part)
     problems += _fix_annotations(pdf, part)
     problems += _fix_optional_content(pdf, part)
@@ -112,6 +113,18 @@ def _output_intent(pdf: pikepdf.Pdf) -> int:
         Info=_SRGB, RegistryName="http://www.color.org", DestOutputProfile=profile,
     ))])
     return 3
+
+
+def _tidy(pdf: pikepdf.Pdf, part: int) -> None:
+    """Keys that only get in a validator's way: a /Type in the viewer preferences (which
+    have none), and in PDF/A-1 (PDF 1.4) the pages' tab order, a PDF 1.5 key."""
+    preferences = pdf.Root.get("/ViewerPreferences")
+    if isinstance(preferences, pikepdf.Dictionary) and "/Type" in preferences:
+        del preferences["/Type"]
+    if part == 1:
+        for page in pdf.pages:
+            if "/Tabs" in page.obj:
+                del page.obj["/Tabs"]
 
 
 def _as_list(obj: Any) -> list[Any]:
