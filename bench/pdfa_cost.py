@@ -35,7 +35,7 @@ def scan(folder: Path, pages: int) -> tuple[Path, list[searchable.TextLayer]]:
     """An A4 colour scan at 200 dpi, and a text layer of 25 lines of 10 words a page."""
     w, h, dpi = 1654, 2339, 200
     frames = []
-    for n in range(pages):
+    for _ in range(pages):
         img = Image.new("RGB", (w, h), (250, 248, 240))
         draw = ImageDraw.Draw(img)
         for line in range(25):
@@ -88,7 +88,8 @@ def main() -> None:
         for name, work_pdf, layers in inputs:
             with pikepdf.open(work_pdf) as pdf:
                 pages = len(pdf.pages)
-            results = {lv: timed(work_pdf, layers, lv, folder / f"out-{lv}.pdf", args.repeats) for lv in LEVELS}
+            results = {lv: timed(work_pdf, layers, lv, folder / f"out-{lv}.pdf", args.repeats)
+                       for lv in LEVELS}
             per_page = {lv: 1000 * results[lv][0] / pages for lv in LEVELS}
             extra = per_page["2b"] - per_page["off"]
             extra_ms += extra * pages
@@ -96,7 +97,8 @@ def main() -> None:
             claims = " / ".join("yes" if results[lv][2] else "no" for lv in ("2b", "1b"))
             print(f"| {name[:48]} | {pages} | " + " | ".join(f"{per_page[lv]:.1f}" for lv in LEVELS)
                   + f" | {extra:+.1f} | {results['2b'][1] - results['off'][1]:+,} | {claims} |")
-        print(f"\nall inputs: PDF/A-2b adds {extra_ms / extra_pages:.2f} ms a page on average ({extra_pages} pages)")
+        print(f"\nall inputs: PDF/A-2b adds {extra_ms / extra_pages:.2f} ms a page on average "
+              f"({extra_pages} pages)")
 
 
 if __name__ == "__main__":
