@@ -412,6 +412,8 @@ def test_the_setting_and_the_option(tmp_path, run):
         load_settings(environ={"DIGITIZE_PDFA": "a2", "DIGITIZE_HOME": str(tmp_path)})
     result = run("ingest", tmp_path, "--pdfa", "4u")
     assert result.exit_code == 2 and "'4u' is not one of" in result.output
+    for command in ("ingest", "inbox", "reindex"):
+        assert "--pdfa [2b|1b|3b|off]" in run(command, "--help").output
 
 
 # --- real signed and born-digital documents (samples-real) -------------------------------
