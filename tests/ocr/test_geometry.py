@@ -15,7 +15,7 @@ from digitize.ocr import preprocess
 from digitize.ocr.pdf import placement_matrix
 from digitize.ocr.preprocess import Geometry
 
-from .conftest import text_page_image
+from ..conftest import text_page_image
 
 _KEEP: list[pikepdf.Pdf] = []  # a page lives only as long as its Pdf
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from digitize.ocr import libtesseract, tesseract
 
-from .conftest import PAGE_LINES, text_page_image
+from ..conftest import PAGE_LINES, text_page_image
 
 # the program fallback is tested wherever tesseract is; the rest needs the library
 needs_library = pytest.mark.skipif(libtesseract.load() is None, reason="libtesseract is not loaded here")

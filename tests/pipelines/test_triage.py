@@ -11,7 +11,7 @@ from PIL import Image
 
 from digitize.errors import ExitCode
 
-from .conftest import json_lines
+from ..conftest import json_lines
 
 
 def _digest(path: Path) -> str:
