@@ -83,17 +83,20 @@ def real_truth(samples_real: Path) -> dict[str, dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------- the two tiers
-# `make test-fast` runs `-m "not slow"`: the tests that need no real tesseract. A test is
-# slow when it is marked so, or when it uses a fixture that makes pages for real OCR
-# (below) without `fake_ocr`; the hook marks those. In the fast tier, a test that reaches
-# real tesseract all the same fails, naming the fix.
+# `make test-fast` runs `-m "not slow"`: the tests that need no real tesseract, no server
+# and no seconds of work. A test is slow when it is marked so (or `postgres`), when it uses
+# a fixture that makes pages for real OCR without `fake_ocr`, or one that starts a server;
+# the hook marks those. In the fast tier, a test that reaches real tesseract all the same
+# fails, naming the fix.
 REAL_OCR_FIXTURES = {"page_pdf", "samples_real", "real_truth"}
+SERVER_FIXTURES = {"postgres", "moto_endpoint"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
-        if names & REAL_OCR_FIXTURES and "fake_ocr" not in names:
+        if ((names & REAL_OCR_FIXTURES and "fake_ocr" not in names) or names & SERVER_FIXTURES
+                or item.get_closest_marker("postgres")):
             item.add_marker(pytest.mark.slow)
 
 

@@ -150,7 +150,7 @@ class FakeTesseract:
             upright = np.asarray(preprocess.rotate_upright(thumb, turn), dtype=np.float32)
             w, h = (image.height, image.width) if turn in (90, 270) else image.size
             blank = float(np.mean(255.0 - upright))
-            for known in _KNOWN:
+            for known in reversed(_KNOWN):  # of pages that look the same, the newest
                 if abs(known.size[0] / known.size[1] - w / h) > 0.03 * w / h:
                     continue
                 distance = float(np.mean(np.abs(upright - known.thumb)))

@@ -139,6 +139,7 @@ _BOXES = {  # left, top, right, bottom as shares of the OCR copy
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("box_name", list(_BOXES))
 @pytest.mark.parametrize("turn,skew,dpi,scale", [
     (0, 0.0, 300, 1.0), (0, 2.5, 300, 1.0), (90, -1.7, 300, 1.0), (180, 0.8, 200, 1.0),
