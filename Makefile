@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 JOBS ?= 2
 
-.PHONY: help setup apt venv test lint demo bench bench-accuracy samples clean
+.PHONY: help setup apt venv test test-fast lint demo bench bench-accuracy samples clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ $(VENV)/.installed: pyproject.toml
 
 test: setup  ## Run the whole test suite (real tesseract, real servers)
 	$(PY) -m pytest -n $(JOBS) -q $(PYTEST_ARGS)
+
+test-fast: setup  ## The fast tier: no real tesseract, no servers (a fake OCR engine); under 30 s
+	$(PY) -m pytest -n $(JOBS) -q -m "not slow" $(PYTEST_ARGS)
 
 lint: setup  ## ruff and mypy
 	$(VENV)/bin/ruff check digitize tests samples

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from . import __version__, render
-from .config import OCR_MODES, Settings, load_settings, make_home
-from .errors import DigitizeError, ExitCode, InputError, NotFound
+from . import __version__, fields, render
+from .config import OCR_MODES, PDFA_LEVELS, Settings, load_settings, make_home
+from .errors import DigitizeError, ExitCode, InputError, NotFound, UsageError
 
 if TYPE_CHECKING:
     from .pipelines.archive import Archive
@@ -56,6 +56,21 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+class FieldChoice(click.Choice):
+    """A metadata field's name (the registry's): `--help` and shell completion list them;
+    any other name is a usage error (2) in our one-line form, with the valid names."""
+
+    name = "field"
+
+    def __init__(self) -> None:
+        super().__init__(fields.NAMES)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value not in fields.BY_NAME:
+            raise UsageError(f"unknown field {value!r}", advice=f"one of: {', '.join(fields.NAMES)}")
+        return value
 
 
 class DigitizeGroup(click.Group):
@@ -137,6 +152,13 @@ def password_options(command: Any) -> Any:
                         "see it in `ps`: prefer --password-file).")(command)
 
 
+def pdfa_option(command: Any) -> Any:
+    """--pdfa, for every command that writes searchable PDFs."""
+    return click.option("--pdfa", type=click.Choice(PDFA_LEVELS, case_sensitive=False),
+                        help="Archival format of the searchable PDF: PDF/A-2b (default), 1b, 3b, "
+                        "or off for plain PDF (pdfa setting).")(command)
+
+
 def _password(settings: Settings, password: str | None) -> str | None:
     from .config import read_password_file
 
@@ -163,18 +185,19 @@ def _sweep(obj: Context) -> None:
 @password_options
 @click.option("--page-timeout", type=click.FloatRange(1), help="Seconds of OCR allowed per page.")
 @click.option("--keep-temp", is_flag=True, help="Keep the temporary work folders (for debugging).")
+@pdfa_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file on stdout.")
 @pass_ctx
 def ingest(obj: Context, paths: tuple[Path, ...], ocr: str | None, lang: str | None, jobs: int | None,
            password: str | None, password_file: Path | None, page_timeout: float | None, keep_temp: bool,
-           as_json: bool) -> None:
+           pdfa: str | None, as_json: bool) -> None:
     """OCR scans (PDF, TIFF, JPEG, PNG; folders recursively) into the archive."""
     from .ocr.check import check_tools
     from .pipelines.ingest import IngestOptions, collect_files
     from .pipelines.ingest import ingest as run_ingest
 
     settings = obj.settings(ocr=ocr, lang=lang, jobs=jobs, page_timeout=page_timeout, keep_temp=keep_temp,
-                            password_file=password_file)
+                            password_file=password_file, pdfa=pdfa)
     check_tools(settings.lang)
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -226,11 +249,12 @@ def _exit_for_files(results: list[Any], failed: int) -> None:
               help="With --watch: full rescan at least this often (seconds).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 256), help="Parallel tesseracts (default: all cores).")
 @password_options
+@pdfa_option
 @click.option("--json", "as_json", is_flag=True, help="A JSON summary of each pass on stdout.")
 @pass_ctx
 def inbox(obj: Context, folder: Path, settle: float, delete_done: bool, retry_failed: bool, watch: bool,
           poll: float | None, rescan: float, jobs: int | None, password: str | None,
-          password_file: Path | None, as_json: bool) -> None:
+          password_file: Path | None, pdfa: str | None, as_json: bool) -> None:
     """Empty an inbox folder into the archive: for cron (one pass) or --watch.
 
     Archived files move to FOLDER/done/ (same sub-folders), failures to FOLDER/failed/ with a
@@ -242,7 +266,7 @@ def inbox(obj: Context, folder: Path, settle: float, delete_done: bool, retry_fa
 
     if not folder.expanduser().is_dir():  # before a watcher is set on it
         raise NotFound(f"{folder}: inbox folder does not exist", advice="create it or fix the path")
-    settings = obj.settings(jobs=jobs, password_file=password_file)
+    settings = obj.settings(jobs=jobs, password_file=password_file, pdfa=pdfa)
     check_tools(settings.lang)
     options = InboxOptions(settle=settle, delete_done=delete_done, retry_failed=retry_failed,
                            ingest=IngestOptions(ocr=settings.ocr, keep_temp=settings.keep_temp,
@@ -396,7 +420,7 @@ def search(obj: Context, query_words: tuple[str, ...], doc_type: str | None, iss
 
 @cli.command()
 @click.argument("doc_id", type=int)
-@click.option("--field", "field_name", required=True, help="Field name, e.g. number_symbol, issued_date.")
+@click.option("--field", "field_name", required=True, type=FieldChoice(), help="The field to correct.")
 @click.option("--value", help="The correct value.")
 @click.option("--clear", is_flag=True, help="The field does not exist on this document (null).")
 @pass_ctx
@@ -457,15 +481,17 @@ def stats(obj: Context, as_json: bool) -> None:
 @click.option("--restart", is_flag=True, help="Ignore the checkpoint of an interrupted reindex.")
 @click.option("-j", "--jobs", type=click.IntRange(0, 256), help="Worker processes (default: all cores).")
 @password_options
+@pdfa_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary.")
 @pass_ctx
 def reindex(obj: Context, if_needed: bool, reocr: bool, where_items: tuple[str, ...], import_from: str | None,
             restart: bool, jobs: int | None, password: str | None, password_file: Path | None,
-            as_json: bool) -> None:
-    """Re-read metadata (and rebuild the search index) after an upgrade; manual edits are kept."""
+            pdfa: str | None, as_json: bool) -> None:
+    """Re-read metadata (and rebuild the search index) after an upgrade; manual edits are kept.
+    --pdfa applies to the searchable PDFs that --reocr and --import write."""
     from .pipelines import reindex as pipeline
 
-    settings = obj.settings(jobs=jobs, password_file=password_file)
+    settings = obj.settings(jobs=jobs, password_file=password_file, pdfa=pdfa)
     where = pipeline.Where.parse(where_items)
     if reocr or import_from:
         from .ocr.check import check_tools

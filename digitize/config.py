@@ -15,6 +15,7 @@ import platformdirs
 from .errors import ConfigError
 
 OCR_MODES = ("auto", "force", "skip")
+PDFA_LEVELS = ("2b", "1b", "3b", "off")  # digitize.ocr.pdfa.LEVELS (config imports no ocr code)
 
 
 def default_home() -> Path:
@@ -50,6 +51,8 @@ class Settings:
     # the mode a new data home is made with (octal): private by default, as it holds every
     # document's text; "2750" lets a group read it, "2770" lets a group work in it (README)
     home_mode: str = "0700"
+    # the searchable PDF's archival format: PDF/A-2b (2b), 1b, 3b, or plain PDF (off)
+    pdfa: str = "2b"
 
     @property
     def effective_db_url(self) -> str:
@@ -125,6 +128,10 @@ def load_settings(
     settings = replace(Settings(), **{k: _coerce(k, v) for k, v in layers.items()})
     if settings.ocr not in OCR_MODES:
         raise ConfigError(f"ocr mode {settings.ocr!r} is not one of {', '.join(OCR_MODES)}")
+    if settings.pdfa.lower() not in PDFA_LEVELS:
+        raise ConfigError(f"pdfa {settings.pdfa!r} is not one of {', '.join(PDFA_LEVELS)}",
+                          advice='set pdfa = "2b" (the default), "1b", "3b" or "off" in digitize.toml')
+    settings = replace(settings, pdfa=settings.pdfa.lower())
     _check_ranges(settings)
     if not re.fullmatch(r"0?[0-7]{3,4}", settings.home_mode):
         raise ConfigError(f"home_mode {settings.home_mode!r} is not an octal mode",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import DigitizeError
+from .fields import NAMES
 
 PageSource = Literal["ocr", "text-layer", "none"]
 FieldSource = Literal["ocr", "text-layer", "signature-stamp", "filename", "manual"]
@@ -97,23 +98,8 @@ class Metadata:
         return fv.value if fv else None
 
 
-# The document-level fields, in the order they are shown and exported.
-METADATA_FIELDS: tuple[str, ...] = (
-    "number_symbol",
-    "number",
-    "symbol",
-    "issued_date",
-    "place",
-    "doc_type",
-    "abstract",
-    "issuer",
-    "parent_issuer",
-    "signer",
-    "signer_title",
-    "urgency",
-    "signed_at",
-    "language",
-)
+# The document-level fields, in the order they are shown and exported (declared in fields.py).
+METADATA_FIELDS: tuple[str, ...] = NAMES
 
 
 @dataclass(slots=True)

@@ -221,7 +221,7 @@ def show_document(record: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .records import METADATA_FIELDS
+    from .fields import NAMES
 
     console = Console(highlight=False, soft_wrap=True, emoji=False)
     console.print(f"[bold]Document {record['id']}[/]  {safe(record['source_name'])}")
@@ -234,7 +234,7 @@ def show_document(record: dict[str, Any]) -> None:
     for col in ("field", "value", "confidence", "source"):
         table.add_column(col)
     review = set(record["needs_review"])
-    for name in METADATA_FIELDS:
+    for name in NAMES:
         value = record.get(name)
         conf = record["confidence"].get(name) or 0.0
         style = "yellow" if name in review else ""

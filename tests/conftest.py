@@ -13,6 +13,8 @@ from click.testing import CliRunner, Result
 
 from digitize.cli import cli
 
+from . import fakeocr
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES_REAL = Path(os.environ.get("DIGITIZE_SAMPLES_REAL", REPO.parent / "shared" / "samples-real"))
 
@@ -80,13 +82,80 @@ def real_truth(samples_real: Path) -> dict[str, dict[str, Any]]:
     return {row["file"]: row for row in rows if row}
 
 
+# --------------------------------------------------------------------------- the two tiers
+# `make test-fast` runs `-m "not slow"`: the tests that need no real tesseract, no server
+# and no seconds of work. A test is slow when it is marked so (or `postgres`), when it uses
+# a fixture that makes pages for real OCR without `fake_ocr`, or one that starts a server;
+# the hook marks those. In the fast tier, a test that reaches real tesseract all the same
+# fails, naming the fix.
+REAL_OCR_FIXTURES = {"page_pdf", "samples_real", "real_truth"}
+SERVER_FIXTURES = {"postgres", "moto_endpoint"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if ((names & REAL_OCR_FIXTURES and "fake_ocr" not in names) or names & SERVER_FIXTURES
+                or item.get_closest_marker("postgres")):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def fake_ocr(monkeypatch: pytest.MonkeyPatch) -> fakeocr.FakeTesseract:
+    """Tesseract replaced by the fake engine of tests/fakeocr.py: the pages the tests
+    typeset read back exactly, in milliseconds. A test using it is in the fast tier."""
+    return fakeocr.FakeTesseract().install(monkeypatch)
+
+
+def _fast_tier(config: pytest.Config) -> bool:
+    return "not slow" in (config.getoption("markexpr", "") or "")
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests_run_no_tesseract(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """In the fast tier, notice a test that runs real OCR: in this process (the library or
+    the program) or in worker processes (a pool of more than one)."""
+    if (not _fast_tier(request.config) or "fake_ocr" in request.fixturenames
+            or request.node.get_closest_marker("slow")):
+        yield
+        return
+    from digitize.ocr import libtesseract, tesseract
+    from digitize.pipelines import executor
+
+    seen: list[str] = []
+
+    def noticed(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            seen.append(name)
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(libtesseract, "engine", noticed("libtesseract", libtesseract.engine))
+    monkeypatch.setattr(tesseract.pytesseract.pytesseract, "run_tesseract",
+                        noticed("the tesseract program", tesseract.pytesseract.pytesseract.run_tesseract))
+    real_pool = executor.make_executor
+
+    def pool(jobs: int, preload: Any = ()) -> Any:
+        if jobs > 1:
+            seen.append(f"a pool of {jobs} OCR workers")
+        return real_pool(jobs, preload)
+
+    monkeypatch.setattr(executor, "make_executor", pool)
+    yield
+    if seen:
+        pytest.fail(f"this fast-tier test ran real OCR ({seen[0]}): use the fake_ocr fixture, "
+                    f"or mark it @pytest.mark.slow", pytrace=False)
+
+
 @pytest.fixture(autouse=True)
 def _one_thread_tesseract(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
     yield
 
 
-FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation")]
+FONT_DIRS = fakeocr.FONT_DIRS
 
 PAGE_LINES = [
     "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
@@ -96,29 +165,13 @@ PAGE_LINES = [
     "Xét đề nghị của Giám đốc Sở Thông tin và Truyền thông.",
 ]
 
-
-def _font(size: int, bold: bool = False) -> Any:
-    from PIL import ImageFont
-
-    name = "LiberationSerif-Bold.ttf" if bold else "LiberationSerif-Regular.ttf"
-    for folder in FONT_DIRS:
-        if (folder / name).is_file():
-            return ImageFont.truetype(str(folder / name), size)
-    raise RuntimeError("fonts-liberation2 is not installed (make setup)")
+_font = fakeocr.font
 
 
 def text_page_image(lines: list[str], *, dpi: int = 300, size_in: tuple[float, float] = (5.8, 3.0)) -> Any:
-    """A small white page with the lines typeset in a Times-metric font (12 pt)."""
-    from PIL import Image, ImageDraw
-
-    img = Image.new("L", (round(size_in[0] * dpi), round(size_in[1] * dpi)), 255)
-    draw = ImageDraw.Draw(img)
-    font = _font(round(12 * dpi / 72))
-    y = round(0.4 * dpi)
-    for line in lines:
-        draw.text((round(0.4 * dpi), y), line, font=font, fill=0)
-        y += round(20 * dpi / 72)
-    return img
+    """A small white page with the lines typeset in a Times-metric font (12 pt); the fake
+    OCR engine (tests/fakeocr.py) can read it back."""
+    return fakeocr.typeset_and_remember(fakeocr.text_lines(lines, dpi=dpi), dpi=dpi, size_in=size_in)
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def test_bad_settings_are_named(tmp_path: Path):
         load_settings({"ocr": "sometimes"}, environ={"DIGITIZE_HOME": str(tmp_path / "x")})
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_migrations_build_the_schema_the_models_describe(tmp_path: Path, backend: str, request):
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'a.sqlite3'}"

@@ -51,6 +51,7 @@ def test_same_seed_same_document() -> None:
     assert ia.tobytes() == ib.tobytes()
 
 
+@pytest.mark.slow
 def test_generate_is_byte_for_byte_deterministic(tmp_path: Path) -> None:
     ms.generate(tmp_path / "a", seed=7, profile="test")
     ms.generate(tmp_path / "b", seed=7, profile="test")

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Float, Integer, column, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from .. import fields
 from ..records import METADATA_FIELDS, Metadata, PageOcr
 from .models import Document, Event, Page
 
@@ -128,9 +129,8 @@ def fields_needing_review(doc: Document, threshold: float) -> list[str]:
 
 
 def expected_fields(doc: Document) -> list[str]:
-    """The fields every administrative document has (urgency, parent agency are optional)."""
-    fields = ["number_symbol", "issued_date", "doc_type", "abstract", "issuer", "signer", "signer_title"]
-    return fields
+    """The fields a document of its type must have (fields.py says which)."""
+    return fields.expected_fields(doc.doc_type)
 
 
 def set_field(session: Session, doc: Document, name: str, value: str | None, *, actor: str,
@@ -187,7 +187,7 @@ def events_for(session: Session, doc_id: int) -> Sequence[Event]:
 
 # The fields whose filters compare folded keys (documents.<name>_folded), as the
 # full-text index compares folded words.
-FOLDED_FIELDS: tuple[str, ...] = ("doc_type", "number", "number_symbol")
+FOLDED_FIELDS: tuple[str, ...] = fields.FOLDED_FIELDS
 
 
 def index_document(session: Session, doc_id: int, *, issuer: str, meta: str, body: str,

@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from digitize.fields import DERIVED as DERIVED
 from digitize.metadata.text import nfc
 from digitize.records import FieldValue, Metadata
-
-# source field -> the fields derived from it
-DERIVED: dict[str, tuple[str, ...]] = {"number_symbol": ("number", "symbol")}
 
 # "01/TTr-UBND", "30/2020/NĐ-CP" (the year belongs to the symbol), Party "01-NQ/TU"
 _SLASHED = re.compile(r"(?P<num>\d+[a-zA-Z]?)\s*/\s*(?P<sym>.+)")

@@ -43,8 +43,8 @@ class Region:
     reason: str  # "signer", "header", "urgency", or "signer-marks" (the second reader on the signer)
 
 
-def _weak(meta: Metadata, *names: str) -> bool:
-    return any(meta.fields[n].value is None or meta.fields[n].confidence < REVIEW_THRESHOLD for n in names)
+def _weak(meta: Metadata, *names: str, threshold: float) -> bool:
+    return any(meta.fields[n].value is None or meta.fields[n].confidence < threshold for n in names)
 
 
 def _signer_region(page: PageOcr) -> Region:
@@ -101,22 +101,24 @@ def _urgency_region(page: PageOcr) -> Region | None:
     )
 
 
-def regions_for_second_look(pages: Sequence[PageOcr], meta: Metadata) -> list[Region]:
-    """Boxes worth a second OCR pass, given what `extract_metadata` made of `pages`."""
+def regions_for_second_look(pages: Sequence[PageOcr], meta: Metadata, *,
+                            threshold: float = REVIEW_THRESHOLD) -> list[Region]:
+    """Boxes worth a second OCR pass, given what `extract_metadata` made of `pages`: those
+    of the fields under `threshold` (the review threshold: what review would flag)."""
     content = [p for p in pages if p.words and not p.blank and p.source == "ocr"]
     if not content:
         return []
     out: list[Region] = []
-    if _weak(meta, "signer", "signer_title"):
+    if _weak(meta, "signer", "signer_title", threshold=threshold):
         page = next((p for p in reversed(content) if find_signer(segments_of(p), p.width)), content[-1])
         out.append(_signer_region(page))
     urgency = meta.fields["urgency"]
-    if urgency.value is None and urgency.confidence < REVIEW_THRESHOLD:
+    if urgency.value is None and urgency.confidence < threshold:
         # "none" doubted: a wide empty band under the number (see readers.urgency)
         region = _urgency_region(content[0])
         if region is not None:
             out.append(region)
-    if _weak(meta, "number", "issued_date"):
+    if _weak(meta, "number", "issued_date", threshold=threshold):
         out.extend(_header_regions(content[0]))
     return out
 
@@ -153,7 +155,7 @@ def best_of(*readings: Metadata) -> Metadata:
 SECOND_READER_CEILING = 0.6
 
 
-def header_second_look(meta: Metadata, other: Metadata) -> Metadata:
+def header_second_look(meta: Metadata, other: Metadata, *, threshold: float = REVIEW_THRESHOLD) -> Metadata:
     """`meta` with the number, the symbol and the issue date that `other` (the header lines
     as the second reader read them) gives, where `meta` was weak on one, `other` reads it
     otherwise, and either `meta` has none or `other` is the surer; those stay under the
@@ -162,7 +164,7 @@ def header_second_look(meta: Metadata, other: Metadata) -> Metadata:
     fields = dict(meta.fields)
     for name in ("number", "symbol", "issued_date"):
         first, second = meta.fields[name], other.fields[name]
-        if _better_suggestion(first, second):
+        if _better_suggestion(first, second, threshold):
             fields[name] = replace(second, confidence=min(second.confidence, SECOND_READER_CEILING))
     number, symbol = fields["number"], fields["symbol"]
     if (number, symbol) != (meta.fields["number"], meta.fields["symbol"]) and number.value and symbol.value:
@@ -175,14 +177,14 @@ def header_second_look(meta: Metadata, other: Metadata) -> Metadata:
     return Metadata(fields=fields)
 
 
-def restore_marks(meta: Metadata, words: Sequence[Word]) -> Metadata:
+def restore_marks(meta: Metadata, words: Sequence[Word], *, threshold: float = REVIEW_THRESHOLD) -> Metadata:
     """`meta` with the signer's name as the second reader spelt it, when that reading has
     the very same letters and more marks, and every syllable is a name as spelt: tesseract
     drops marks on faint or bilevel scans ("Thanh" for "Thành"), and both spellings being
     names, the letters alone cannot tell. Only a doubtful name is touched, and it stays
     under the review threshold."""
     name = meta.fields["signer"]
-    if not name.value or name.confidence >= REVIEW_THRESHOLD:
+    if not name.value or name.confidence >= threshold:
         return meta
     lines: dict[tuple[int, int, int], list[str]] = {}
     for w in words:
@@ -197,8 +199,8 @@ def restore_marks(meta: Metadata, words: Sequence[Word]) -> Metadata:
     return meta
 
 
-def _better_suggestion(first: FieldValue, second: FieldValue) -> bool:
-    return (first.confidence < REVIEW_THRESHOLD and bool(second.value) and second.value != first.value
+def _better_suggestion(first: FieldValue, second: FieldValue, threshold: float) -> bool:
+    return (first.confidence < threshold and bool(second.value) and second.value != first.value
             and (first.value is None or second.confidence > first.confidence))
 
 

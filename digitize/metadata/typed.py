@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from digitize.fields import DATE_FIELDS as DATE_FIELDS
 from digitize.metadata.text import fold
 
 
@@ -17,7 +18,6 @@ class TypedValueError(ValueError):
     """A typed value that cannot be stored (the message says why, in one line)."""
 
 
-DATE_FIELDS = frozenset({"issued_date"})
 EARLIEST_YEAR = 1900  # older papers are not administrative documents of this archive
 
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")

@@ -63,6 +63,11 @@ def _cid_to_gid() -> bytes:
     return zlib.compress(b"\x00\x01" * 65536, 9)  # every CID -> glyph 1
 
 
+@cache
+def _cid_set() -> bytes:
+    return zlib.compress(b"\xff" * 8192, 9)  # a bit for each of the 65536 CIDs, all set
+
+
 class Encoding:
     """The character codes of one file's invisible text, and the characters they stand for."""
 
@@ -112,14 +117,19 @@ class Encoding:
         return "\n".join(out).encode("ascii")
 
 
-def add_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
-    """The GlyphLessFont as a Type0 font in `pdf`; `set_to_unicode` fills in its ToUnicode."""
+def add_font(pdf: pikepdf.Pdf, *, cid_set: bool = False) -> pikepdf.Object:
+    """The GlyphLessFont as a Type0 font in `pdf`; `set_to_unicode` fills in its ToUnicode.
+    With `cid_set` (PDF/A-1, as tesseract writes it), a CIDSet saying every CID is there:
+    the CIDToGIDMap draws each with the font's one glyph."""
     descriptor = pdf.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name.GlyphLessFont,
         Flags=5,  # fixed pitch, symbolic
         FontBBox=[0, -200, 500, 800], ItalicAngle=0, Ascent=800, Descent=-200, CapHeight=800,
         StemV=80, FontFile2=pdf.make_stream(glyphless_ttf(), Length1=len(glyphless_ttf())),
     ))
+    if cid_set:
+        descriptor.CIDSet = pdf.make_stream(b"")
+        descriptor.CIDSet.write(_cid_set(), filter=pikepdf.Name.FlateDecode)
     cid_to_gid = pdf.make_stream(b"")
     cid_to_gid.write(_cid_to_gid(), filter=pikepdf.Name.FlateDecode)
     cid_font = pdf.make_indirect(pikepdf.Dictionary(

@@ -9,6 +9,7 @@ every line of invisible text sits over the line it transcribes.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ import pikepdf
 
 from ..records import PageOcr
 from . import invisible
+from . import pdfa as pdfa_rules
 from .preprocess import Geometry, scaling, translation
 
 log = logging.getLogger(__name__)
@@ -82,9 +84,14 @@ def placement_matrix(
 
 
 def graft_text_layers(
-    work_pdf: Path, layers: Iterable[TextLayer], out_pdf: Path, *, docinfo: dict[str, str] | None = None
-) -> None:
-    """Write `out_pdf`: `work_pdf` with each page's words laid invisibly over it."""
+    work_pdf: Path, layers: Iterable[TextLayer], out_pdf: Path, *, docinfo: dict[str, str] | None = None,
+    pdfa: str = "off",
+) -> list[str]:
+    """Write `out_pdf`: `work_pdf` with each page's words laid invisibly over it, as PDF/A
+    `pdfa` (2b, 1b, 3b) where the original allows it, or plain PDF ("off"); the warnings
+    to give (why it could not be PDF/A)."""
+    level = pdfa_rules.check_level(pdfa)
+    notes: list[str] = []
     with pikepdf.open(work_pdf) as pdf:
         encoding = invisible.Encoding()
         font: pikepdf.Object | None = None  # one for the whole file, made with the first layer
@@ -92,7 +99,7 @@ def graft_text_layers(
             page = pdf.pages[layer.number - 1]
             text = invisible.page_text(layer.ocr, encoding)
             if text is not None:
-                font = font if font is not None else invisible.add_font(pdf)
+                font = font if font is not None else invisible.add_font(pdf, cid_set=level == "1b")
                 form = pdf.make_stream(
                     text.content, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
                     BBox=[0, 0, *text.size],
@@ -104,8 +111,17 @@ def graft_text_layers(
                 page.obj.Rotate = (shown_rotation(page) + layer.geometry.rotate) % 360
         if font is not None:
             invisible.set_to_unicode(font, encoding)
-        set_docinfo(pdf, docinfo or {})
-        pdf.save(out_pdf, linearize=False, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        claimed: str | None = None
+        if level != "off":
+            problems = pdfa_rules.prepare(pdf, level)
+            if problems:
+                notes.append(pdfa_rules.not_claimed_warning(level, problems))
+            else:
+                claimed = level
+        set_docinfo(pdf, docinfo or {}, pdfa=claimed, fresh=level != "off")
+        options = pdfa_rules.save_options(claimed) | pdfa_rules.fit_version(pdf, claimed)
+        pdf.save(out_pdf, **options)
+    return notes
 
 
 def _draw_form(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object, matrix: np.ndarray) -> None:
@@ -117,22 +133,37 @@ def _draw_form(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object, matri
     page.contents_add(pdf.make_stream(f"\nQ\nq {cm} cm {name} Do Q\n".encode()))
 
 
-def set_docinfo(pdf: pikepdf.Pdf, info: dict[str, str]) -> None:
-    """Title, subject and identifiers in both DocInfo and XMP."""
-    now = datetime.now(UTC)
-    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
-        meta["xmp:MetadataDate"] = now.isoformat()
+def set_docinfo(
+    pdf: pikepdf.Pdf, info: dict[str, str], *, pdfa: str | None = None, fresh: bool = False,
+) -> None:
+    """The document's fields in the XMP, and the same in DocInfo (pikepdf keeps the two
+    in step); with `pdfa`, the PDF/A level claimed. `fresh`: the original's XMP is not
+    carried over (it may claim a level of its own, or hold properties PDF/A would want
+    declared); what its DocInfo says is, where the fields here do not replace it."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    if fresh and "/Metadata" in pdf.Root:
+        del pdf.Root["/Metadata"]
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=True) as meta:
+        if fresh:
+            with warnings.catch_warnings():  # DocInfo keys with no XMP twin stay in DocInfo
+                warnings.simplefilter("ignore")
+                meta.load_from_docinfo(pdf.docinfo, raise_failure=False)
+        if "xmp:CreateDate" not in meta:
+            meta["xmp:CreateDate"] = now.isoformat()
+        meta["xmp:ModifyDate"] = meta["xmp:MetadataDate"] = now.isoformat()
         meta["pdf:Producer"] = "digitize"
         meta["xmp:CreatorTool"] = "digitize"
-        if info.get("title"):
-            meta["dc:title"] = info["title"]
-        if info.get("subject"):
-            meta["dc:description"] = info["subject"]
-        if info.get("identifier"):
-            meta["dc:identifier"] = info["identifier"]
-        if info.get("creator"):
-            meta["dc:creator"] = [info["creator"]]
-        if info.get("language"):
-            meta["dc:language"] = [info["language"]]
-    if info.get("keywords"):
-        pdf.docinfo[pikepdf.Name.Keywords] = info["keywords"]
+        for key, prop in _XMP_TEXT.items():
+            if info.get(key):
+                meta[prop] = info[key]
+        for key, prop in _XMP_LISTS.items():
+            if info.get(key):
+                meta[prop] = [info[key]]
+        if pdfa:
+            pdfa_rules.claim(meta, pdfa)
+
+
+# the fields of `info`, and the XMP properties they go to (DocInfo: Title, Subject, Author, Keywords)
+_XMP_TEXT = {"title": "dc:title", "subject": "dc:description", "identifier": "dc:identifier",
+             "source": "dc:source", "keywords": "pdf:Keywords"}
+_XMP_LISTS = {"creator": "dc:creator", "language": "dc:language", "date": "dc:date", "type": "dc:type"}

@@ -278,7 +278,8 @@ def _finish(archive: Archive, job: Job, options: IngestOptions, progress: Progre
         second_look.send_marks(job)
         looks = second_look.collect(job)
         t = time.perf_counter()
-        metadata = read_metadata(pages, looks, job.path.name, first=job.first)
+        metadata = read_metadata(pages, looks, job.path.name, first=job.first,
+                                 threshold=job.settings.review_threshold)
         result.timings["metadata"] = result.timings.get("metadata", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
         out_pdf, ocr_json = _write_outputs(job, pages, job.layers, metadata, looks)
@@ -367,7 +368,9 @@ def _write_outputs(
     looks: list[SecondLook],
 ) -> tuple[Path, Path]:
     out_pdf = job.work_dir / "searchable.pdf"
-    searchable.graft_text_layers(job.source.work_pdf, layers, out_pdf, docinfo=_docinfo(metadata))
+    job.result.warnings.extend(searchable.graft_text_layers(
+        job.source.work_pdf, layers, out_pdf, docinfo=_docinfo(metadata, job.source.sha256),
+        pdfa=job.settings.pdfa))
     if problem := integrity.unreadable(out_pdf):  # never archive what a colleague cannot open
         raise DigitizeError(f"{job.path}: the searchable PDF made from it is damaged ({problem}); "
                             "nothing was archived",
@@ -376,14 +379,20 @@ def _write_outputs(
     return out_pdf, ocr_json
 
 
-def _docinfo(metadata: Metadata) -> dict[str, str]:
+def _docinfo(metadata: Metadata, sha256: str) -> dict[str, str]:
+    """The searchable PDF's own description (XMP and DocInfo): its title from the tên loại,
+    số và ký hiệu and trích yếu; the number as its identifier; the original it was made
+    from by its SHA-256 (dc:source), which is also the original's key in the archive."""
     number, doc_type, abstract = (metadata.value(k) for k in ("number_symbol", "doc_type", "abstract"))
     title = " ".join(x for x in (doc_type, number) if x)
     return {
         "title": f"{title}: {abstract}" if title and abstract else title or (abstract or ""),
         "subject": abstract or "",
         "identifier": number or "",
+        "source": f"sha256:{sha256}",
         "creator": metadata.value("issuer") or "",
+        "date": metadata.value("issued_date") or "",
+        "type": doc_type or "",
         "language": "vi",
     }
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from .. import fields
 from ..db import repository
 from ..db.models import Document
 from ..errors import ArchiveError, NotFound
@@ -95,28 +96,9 @@ def iter_records(archive: Archive, *, with_text: bool = False) -> Iterator[dict[
             yield record_of(doc, review_threshold=archive.settings.review_threshold, with_text=with_text)
 
 
-# Nghị định 30/2020/NĐ-CP, Phụ lục VI: the names clerks and other archive software expect.
-CSV_COLUMNS: list[tuple[str, str]] = [
-    ("id", "Mã định danh (Id)"),
-    ("number", "Số của văn bản (CodeNumber)"),
-    ("symbol", "Ký hiệu của văn bản (CodeNotation)"),
-    ("number_symbol", "Số và ký hiệu"),
-    ("issued_date", "Ngày, tháng, năm văn bản (IssuedDate)"),
-    ("doc_type", "Tên loại văn bản (TypeName)"),
-    ("issuer", "Tên cơ quan, tổ chức ban hành văn bản (OrganName)"),
-    ("parent_issuer", "Tên cơ quan chủ quản"),
-    ("abstract", "Trích yếu nội dung (Subject)"),
-    ("language", "Ngôn ngữ (Language)"),
-    ("page_count", "Số trang (PageAmount)"),
-    ("signer_title", "Chức vụ người ký (Position)"),
-    ("signer", "Họ tên người ký (FullName)"),
-    ("urgency", "Mức độ khẩn (Priority)"),
-    ("place", "Địa danh"),
-    ("signed_at", "Thời gian ký số"),
-    ("source_name", "Tệp gốc"),
-    ("sha256", "SHA-256"),
-    ("needs_review", "Cần kiểm tra"),
-]
+# Nghị định 30/2020/NĐ-CP, Phụ lục VI: the names clerks and other archive software expect
+# (declared with each field in fields.py).
+CSV_COLUMNS: list[tuple[str, str]] = list(fields.CSV_COLUMNS)
 
 
 def write_csv(archive: Archive, out: IO[str]) -> None:
@@ -136,9 +118,7 @@ def write_csv(archive: Archive, out: IO[str]) -> None:
 
 #: Each field's Vietnamese name for the "Cần kiểm tra" column: its CSV header without the
 #: element name in brackets ("Trích yếu nội dung (Subject)" -> "Trích yếu nội dung").
-_REVIEW_NAMES: dict[str, str] = {
-    key: re.sub(r"\s*\([A-Za-z]+\)$", "", header) for key, header in CSV_COLUMNS
-}
+_REVIEW_NAMES: dict[str, str] = {f.name: f.vi for f in fields.FIELDS}
 
 # What a spreadsheet would not keep as the text it is. OWASP's advice on CSV injection: a
 # cell starting with = + - @ tab or CR is read as a formula (a file named "=HYPERLINK(…).pdf"

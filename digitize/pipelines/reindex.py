@@ -44,8 +44,13 @@ log = logging.getLogger(__name__)
 _BATCH = 200
 
 
-_WHERE_KEYS = ("type", "year", "id")
-_WHERE_FORMS = "use type=NAME, year=YYYY, id=N, id=A-B, id=A- or id=-B"
+# The --where keys, each with the forms of its value: the keys Where.parse takes and the
+# advice it gives on a key or value it refuses (the fields `type` and `year` filter are
+# doc_type and issued_date of fields.py).
+_WHERE_FORMS_BY_KEY = {"type": ("NAME",), "year": ("YYYY",), "id": ("N", "A-B", "A-", "-B")}
+_WHERE_KEYS = tuple(_WHERE_FORMS_BY_KEY)
+_FORMS = [f"{key}={form}" for key, forms in _WHERE_FORMS_BY_KEY.items() for form in forms]
+_WHERE_FORMS = f"use {', '.join(_FORMS[:-1])} or {_FORMS[-1]}"
 _MAX_ID = 2**31 - 1  # document ids are 32-bit integers in the database (PostgreSQL INTEGER)
 
 
@@ -248,7 +253,8 @@ def _reextract_one(archive: Archive, doc_id: int, tmp: Path, summary: ReindexSum
             if doc is None:
                 return
             pages, looks = load_ocr(archive, doc.ocr_key, tmp)
-            metadata = follow_manual(read_metadata(pages, looks, doc.source_name),
+            metadata = follow_manual(read_metadata(pages, looks, doc.source_name,
+                                                   threshold=settings.review_threshold),
                                      repository.manual_values(doc))
             changed = repository.apply_metadata(doc, metadata, review_threshold=settings.review_threshold)
             doc.pipeline_version = PIPELINE_VERSION

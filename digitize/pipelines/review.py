@@ -10,19 +10,17 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import fields
 from ..db import repository
 from ..db.models import Document
 from ..errors import NotFound, UsageError
 from ..metadata.derived import derive
 from ..metadata.text import nfc
 from ..metadata.typed import TypedValueError, typed_value
-from ..records import METADATA_FIELDS, PageOcr
+from ..records import PageOcr
 from ..storage import StorageError
 from .archive import Archive, current_actor
 from .archive.contract import index_for_search, load_ocr, metadata_of
-
-# where on the page each field is printed: the header block, or the signature block
-_SIGNER_FIELDS = {"signer", "signer_title"}
 
 
 @dataclass(slots=True)
@@ -68,7 +66,7 @@ def region_text(archive: Archive, doc_id: int, field: str) -> str:
             return "(the OCR text is not in the store: run `digitize verify`)"
     if not pages:
         return ""
-    if field in _SIGNER_FIELDS:
+    if fields.field(field).region == "signature":
         return _lines_between(pages[-1], 0.55, 1.0) or _lines_between(pages[0], 0.55, 1.0)
     return _lines_between(pages[0], 0.0, 0.42)
 
@@ -90,8 +88,8 @@ def set_field(archive: Archive, doc_id: int, field: str, value: str | None) -> t
     UsageError); the fields derived from this one (number and symbol from number_symbol)
     follow it.
     """
-    if field not in METADATA_FIELDS:
-        raise UsageError(f"unknown field {field!r}", advice=f"one of: {', '.join(METADATA_FIELDS)}")
+    if field not in fields.BY_NAME:
+        raise UsageError(f"unknown field {field!r}", advice=f"one of: {', '.join(fields.NAMES)}")
     value = (nfc(value).strip() or None) if value is not None else None
     if value is not None:
         try:

@@ -40,19 +40,22 @@ log = logging.getLogger(__name__)
 
 def read_metadata(
     pages: list[PageOcr], looks: list[SecondLook], source_name: str, first: Metadata | None = None,
+    *, threshold: float = REVIEW_THRESHOLD,
 ) -> Metadata:
     """The fields, from the pages (`first`, when they were read already) and from any second
     look at a region: field by field the surer reading, the second reader's number and date
-    where the first were weak, and a doubtful signer's marks."""
+    where the first were weak, and a doubtful signer's marks ("weak", "doubtful": under
+    `threshold`, the review threshold)."""
     meta = first if first is not None else extract_metadata(pages, source_name=source_name)
     blocks = [r for r in looks if r[0].reason in ("signer", "urgency")]
     header = [r for r in looks if r[0].reason == "header"]
     if blocks:
         meta = best_of(meta, extract_metadata(_spliced(pages, blocks), source_name=source_name))
     if header:
-        meta = header_second_look(meta, extract_metadata(_spliced(pages, header), source_name=source_name))
+        meta = header_second_look(meta, extract_metadata(_spliced(pages, header), source_name=source_name),
+                                  threshold=threshold)
     marks = [w for region, words in looks if region.reason == "signer-marks" for w in words]
-    return restore_marks(meta, marks) if marks else meta
+    return restore_marks(meta, marks, threshold=threshold) if marks else meta
 
 
 def _spliced(pages: list[PageOcr], looks: list[SecondLook]) -> list[PageOcr]:
@@ -71,7 +74,7 @@ def send(job: Job, pages: list[PageOcr], first: Metadata) -> list[tuple[Region, 
     reasons = {"signer": "tesseract", "urgency": "tesseract"}
     if _second_reader_on(job):
         reasons["header"] = "trueocr"
-    regions = [r for r in regions_for_second_look(pages, first)
+    regions = [r for r in regions_for_second_look(pages, first, threshold=job.settings.review_threshold)
                if r.reason in reasons and r.page in job.geometries and pages[r.page - 1].source == "ocr"]
     return [(region, _submit(job, region, reasons[region.reason])) for region in regions]
 
@@ -100,8 +103,10 @@ def send_marks(job: Job) -> bool:
     if not signer or not _second_reader_on(job):
         return False
     try:  # an extra look is optional: whatever goes wrong here, the file goes on without it
-        name = read_metadata(job.pages, collect(job), job.path.name, first=job.first).fields["signer"]
-        if not name.value or name.confidence >= REVIEW_THRESHOLD:
+        threshold = job.settings.review_threshold
+        name = read_metadata(job.pages, collect(job), job.path.name, first=job.first,
+                             threshold=threshold).fields["signer"]
+        if not name.value or name.confidence >= threshold:
             return False
         region = replace(signer[0], reason="signer-marks")
         job.looks.append((region, _submit(job, region, "trueocr")))

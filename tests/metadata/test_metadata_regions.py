@@ -104,7 +104,7 @@ def _fields(**values: tuple[str | None, float]) -> Metadata:
     return meta
 
 
-def test_second_opinion_offers_the_number_and_date_for_review() -> None:
+def test_header_second_look_offers_the_number_and_date_for_review() -> None:
     from digitize.metadata import header_second_look
     from digitize.metadata.regions import SECOND_READER_CEILING
 
@@ -125,7 +125,7 @@ def test_second_opinion_offers_the_number_and_date_for_review() -> None:
     assert merged.fields["number_symbol"] == FieldValue("104/TB-UBND", SECOND_READER_CEILING)
 
 
-def test_second_opinion_leaves_a_sure_or_agreeing_reading_alone() -> None:
+def test_header_second_look_leaves_a_sure_or_agreeing_reading_alone() -> None:
     from digitize.metadata import header_second_look
 
     sure = _fields(number=("87", 0.95), number_symbol=("87/QĐ-UBND", 0.95), symbol=("QĐ-UBND", 0.95),

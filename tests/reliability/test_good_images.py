@@ -4,6 +4,7 @@ pages is refused by the page limit before its pages are decoded."""
 
 from __future__ import annotations
 
+import pytest
 from PIL import Image, TiffImagePlugin
 
 from digitize.errors import ExitCode
@@ -21,6 +22,7 @@ def test_jpeg_mentioning_pdf_in_its_header_is_a_jpeg(run, tmp_path):
     assert row["status"] == "ingested", row
 
 
+@pytest.mark.slow
 def test_pillow_limit_does_not_override_max_megapixels(run, tmp_path, monkeypatch):
     """An A0 scan at 300 dpi is 139 MP: under our default 150 MP, over Pillow's 89 MP."""
     path = tmp_path / "a0.png"

@@ -65,8 +65,9 @@ def test_searchable_pdf_that_does_not_open_is_not_stored(run, page_pdf, home, mo
     real = searchable.graft_text_layers
 
     def broken(work_pdf, layers, out_pdf, **kwargs):
-        real(work_pdf, layers, out_pdf, **kwargs)
+        notes = real(work_pdf, layers, out_pdf, **kwargs)
         out_pdf.write_bytes(out_pdf.read_bytes()[:-300])  # its xref and trailer lost
+        return notes
 
     monkeypatch.setattr(searchable, "graft_text_layers", broken)
     result = run("ingest", page_pdf("a.pdf"), "--json", "--jobs", "1", "--ocr", "skip")

@@ -35,7 +35,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from ... import __version__
+from ... import __version__, fields
 from ...db import repository
 from ...errors import ArchiveError, DatabaseError, DigitizeError, InputError
 from ...metadata import Region
@@ -50,7 +50,8 @@ from .errors import store_problem
 # What a record was made with. Raise it when the extraction (or what OCR keeps for it)
 # changes what a document's fields would be: `reindex --if-needed` then re-reads the older
 # records. 2: the extractor's fixes for noisy reads, urgency and header second looks.
-PIPELINE_VERSION = "2"
+# A new field raises it by itself: its `since` in fields.py.
+PIPELINE_VERSION = str(max(2, fields.NEWEST_SINCE))
 _EXT = {"pdf": "pdf", "tiff": "tif", "jpeg": "jpg", "png": "png"}
 
 
@@ -149,11 +150,11 @@ def load_ocr(archive: Archive, ocr_key: str, tmp: Path) -> tuple[list[PageOcr], 
 
 def object_metadata(source_name: str, metadata: Metadata) -> dict[str, str]:
     """A few fields stored with the objects, so other S3 tools can tell what a file is."""
-    fields = {"source-name": source_name}
-    for name in ("number_symbol", "doc_type", "issued_date", "issuer"):
+    described = {"source-name": source_name}
+    for name in fields.OBJECT_FIELDS:
         if value := metadata.value(name):
-            fields[name.replace("_", "-")] = value[:200]
-    return fields
+            described[name.replace("_", "-")] = value[:200]
+    return described
 
 
 def metadata_of(doc: Any) -> Metadata:
@@ -166,16 +167,13 @@ def metadata_of(doc: Any) -> Metadata:
     })
 
 
-_SEARCH_FIELDS = ("number_symbol", "doc_type", "abstract", "issuer", "parent_issuer", "signer", "place")
-
-
 def index_for_search(session: Any, doc_id: int, metadata: Metadata, pages: list[PageOcr]) -> None:
     """The full-text index holds folded text: the metadata apart (it ranks higher), and
     everything (metadata and every page's text) together; the filter keys (type, number)
     folded the same way."""
-    meta = fold(" ".join(metadata.value(k) or "" for k in _SEARCH_FIELDS))
+    meta = fold(" ".join(metadata.value(k) or "" for k in fields.SEARCH_META))
     body = meta + "\n" + fold("\n".join(p.text for p in pages))
-    issuer = fold(" ".join(metadata.value(k) or "" for k in ("issuer", "parent_issuer")))
+    issuer = fold(" ".join(metadata.value(k) or "" for k in fields.SEARCH_ISSUER))
     repository.index_document(session, doc_id, issuer=issuer, meta=meta, body=body,
                               folded=filter_keys(metadata))
 

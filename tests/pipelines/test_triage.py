@@ -11,7 +11,7 @@ from PIL import Image
 
 from digitize.errors import ExitCode
 
-from .conftest import json_lines
+from ..conftest import json_lines
 
 
 def _digest(path: Path) -> str:
@@ -87,6 +87,7 @@ def test_encrypted_pdf_with_password(run, tmp_path, page_pdf):
     assert json_lines(result.stdout)[0]["status"] == "ingested"
 
 
+@pytest.mark.slow
 def test_decompression_bomb_image(run, tmp_path):
     path = tmp_path / "bomb.png"
     Image.new("1", (20000, 20000), 1).save(path)  # a few KB on disk, 400 MP decoded

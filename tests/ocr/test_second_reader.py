@@ -7,7 +7,7 @@ import shutil
 
 from digitize.ocr.second_reader import _split_line
 
-from .conftest import json_lines
+from ..conftest import json_lines
 
 
 def test_a_line_is_cut_into_words_with_their_share_of_the_box() -> None:

@@ -11,7 +11,9 @@ from PIL import Image
 
 from digitize.ocr import libtesseract, tesseract
 
-from .conftest import PAGE_LINES, text_page_image
+from ..conftest import PAGE_LINES, text_page_image
+
+pytestmark = pytest.mark.slow  # every test here runs real tesseract
 
 # the program fallback is tested wherever tesseract is; the rest needs the library
 needs_library = pytest.mark.skipif(libtesseract.load() is None, reason="libtesseract is not loaded here")

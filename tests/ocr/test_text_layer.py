@@ -18,7 +18,7 @@ from digitize.ocr.pdf import TextLayer, graft_text_layers
 from digitize.ocr.preprocess import Geometry
 from digitize.records import PageOcr, Word
 
-from .conftest import PAGE_LINES, _font, json_lines, text_page_image
+from ..conftest import PAGE_LINES, _font, json_lines, text_page_image
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in displayed points, y down
 

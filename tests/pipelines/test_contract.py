@@ -48,7 +48,7 @@ def test_ocr_json_keeps_the_pages_and_the_second_looks(tmp_path: Path):
     assert read_ocr_json(path) == ([page], looks)
 
 
-PIPELINES = Path(__file__).resolve().parent.parent / "digitize" / "pipelines"
+PIPELINES = Path(__file__).resolve().parents[2] / "digitize" / "pipelines"
 
 
 def test_pipelines_stay_small_and_import_no_private_names_of_each_other():

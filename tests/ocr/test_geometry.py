@@ -15,7 +15,7 @@ from digitize.ocr import preprocess
 from digitize.ocr.pdf import placement_matrix
 from digitize.ocr.preprocess import Geometry
 
-from .conftest import text_page_image
+from ..conftest import text_page_image
 
 _KEEP: list[pikepdf.Pdf] = []  # a page lives only as long as its Pdf
 
@@ -139,6 +139,7 @@ _BOXES = {  # left, top, right, bottom as shares of the OCR copy
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("box_name", list(_BOXES))
 @pytest.mark.parametrize("turn,skew,dpi,scale", [
     (0, 0.0, 300, 1.0), (0, 2.5, 300, 1.0), (90, -1.7, 300, 1.0), (180, 0.8, 200, 1.0),

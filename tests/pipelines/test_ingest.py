@@ -13,7 +13,7 @@ from PIL import Image
 from digitize.errors import ExitCode
 from digitize.metrics import cer
 
-from .conftest import PAGE_LINES, json_lines, text_page_image
+from ..conftest import PAGE_LINES, json_lines, text_page_image
 
 pytestmark = pytest.mark.slow
 

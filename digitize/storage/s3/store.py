@@ -1,55 +1,22 @@
-"""S3-compatible object storage (AWS, MinIO, Ceph) through boto3, verified and bounded.
-
-`S3Store.from_url("s3://bucket/prefix")` reads its settings from the environment
-(`S3Settings.from_env`) on top of boto3's own configuration chain:
-
-- endpoint: `DIGITIZE_S3_ENDPOINT_URL`, else whatever boto3 resolves (`AWS_ENDPOINT_URL`,
-  `AWS_ENDPOINT_URL_S3`, `endpoint_url` in the profile), else AWS itself;
-- addressing: `DIGITIZE_S3_ADDRESSING_STYLE` = path | virtual | auto (default auto, which
-  means path-style whenever the endpoint is not AWS, as MinIO and Ceph want);
-- region, credentials and profile: boto3's chain (`AWS_REGION`, `AWS_PROFILE`, `AWS_*` keys),
-  region defaulting to us-east-1;
-- retries and timeouts: botocore's standard retry mode bounded by `DIGITIZE_S3_MAX_ATTEMPTS`
-  total attempts, `DIGITIZE_S3_TIMEOUT` seconds for connect and read;
-- multipart: `DIGITIZE_S3_MULTIPART_THRESHOLD` / `DIGITIZE_S3_MULTIPART_CHUNKSIZE`
-  (bytes, or with a KiB/MiB/GiB suffix).
-
-Every upload carries a SHA-256 checksum (`ChecksumAlgorithm="SHA256"`), so the server
-refuses bytes damaged in transit, and is checked afterwards with `head_object`: the
-server's own full-object SHA-256 (single part) or composite checksum-of-part-checksums
-(multipart) against ours, plus our hex SHA-256 kept in user metadata (`x-amz-meta-sha256`)
-and the size. An object that fails the check is removed and never reported as stored.
-Keys are content-addressed, so re-putting an object that is already there and intact is a
-no-op, and a write whose answer was lost (a retried request answering 412 or an error
-for our own first write) counts as done once the object verifies. A create-only write
-(`put(..., keep_existing=True)`, a new scan's outputs) sends `If-None-Match: *` on the
-PutObject or CompleteMultipartUpload, so the loser of a race keeps the winner's object.
-"""
+"""The S3 store itself: verified puts, bounded gets and listings, errors in our words."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import logging
 import os
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import urlsplit
 
 import boto3
 import botocore.exceptions as boto_errors
-import urllib3.exceptions
-from boto3.exceptions import RetriesExceededError, S3TransferFailedError, S3UploadFailedError
 from boto3.s3.transfer import TransferConfig
-from botocore.config import Config
 from s3transfer.utils import ChunksizeAdjuster
 
-from . import (
+from .. import (
     ChecksumMismatch,
     ObjectInfo,
     ObjectMissing,
@@ -58,313 +25,33 @@ from . import (
     StoreUnavailable,
     check_key,
 )
-from .local import sha256_file, temp_beside
+from ..local import sha256_file, temp_beside
+from .checks import (
+    BUSY_CODES,
+    CORRUPT_CODES,
+    DENIED_CODES,
+    MISSING_CODES,
+    NETWORK_ERRORS,
+    NO_CONDITION_CODES,
+    SHA256_KEY,
+    LocalDigest,
+    decode_metadata,
+    digest_file,
+    encode_metadata,
+    error_code,
+    hex_from_base64,
+    innermost,
+    mismatches,
+    one_line,
+    remote_checksum,
+)
+from .settings import S3Settings, build_client
 
 logger = logging.getLogger(__name__)
 
-KiB = 1024
-MiB = 1024 * KiB
-GiB = 1024 * MiB
-
-#: S3 caps user metadata at 2 KiB (keys + values, UTF-8 bytes).
-METADATA_LIMIT = 2048
-#: Metadata key holding our full-object hex SHA-256 (`x-amz-meta-sha256`).
-SHA256_KEY = "sha256"
-#: Marker key saying how values are encoded (`x-amz-meta-digitize-encoding: percent`).
-ENCODING_KEY = "digitize-encoding"
-ENCODING = "percent"
-
-_ADDRESSING_STYLES = ("auto", "path", "virtual")
-_META_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _HEX64_RE = re.compile(r"^[0-9a-f]{64}$")
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_SIZE_RE = re.compile(r"^\s*(\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$", re.IGNORECASE)
-_SIZE_UNITS = {"": 1, "b": 1, "k": KiB, "kb": KiB, "kib": KiB, "m": MiB, "mb": MiB,
-               "mib": MiB, "g": GiB, "gb": GiB, "gib": GiB}
-_AWS_HOST_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
 _MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # SigV4 limit
-
-_MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
-_DENIED_CODES = {
-    "403", "AccessDenied", "Forbidden", "AllAccessDisabled", "InvalidAccessKeyId",
-    "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "AccountProblem",
-}
-_BUSY_CODES = {
-    "SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "RequestTimeTooSkewed",
-    "Throttling", "ThrottlingException", "RequestLimitExceeded", "503", "500",
-}
-# Raised by botocore after its retries, or by s3transfer's streaming reads after its own.
-_NETWORK_ERRORS = (
-    boto_errors.ConnectionError, boto_errors.HTTPClientError, urllib3.exceptions.HTTPError,
-    ConnectionError, TimeoutError,
-)
-# What a server that does not know conditional writes may answer to `If-None-Match: *`.
-_NO_CONDITION_CODES = {"NotImplemented", "501", "InvalidArgument", "InvalidRequest"}
-_CORRUPT_CODES = {"BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch",
-                  "XAmzContentChecksumMismatch", "InvalidChecksum"}
-
-
-# --------------------------------------------------------------------------- settings
-
-
-@dataclass(frozen=True, slots=True)
-class S3Settings:
-    """How to reach the store and how hard to try; `None` means "boto3 decides"."""
-
-    endpoint_url: str | None = None
-    addressing_style: str = "auto"
-    region: str | None = None
-    max_attempts: int = 5
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-    multipart_threshold: int = 16 * MiB
-    multipart_chunksize: int = 16 * MiB
-    max_concurrency: int = 4
-    page_size: int = 1000
-
-    def __post_init__(self) -> None:
-        if self.addressing_style not in _ADDRESSING_STYLES:
-            raise ValueError(
-                f"S3 addressing style {self.addressing_style!r} is not one of "
-                f"{', '.join(_ADDRESSING_STYLES)}: fix DIGITIZE_S3_ADDRESSING_STYLE"
-            )
-        if self.max_attempts < 1:
-            raise ValueError("S3 max attempts must be at least 1: fix DIGITIZE_S3_MAX_ATTEMPTS")
-        if self.connect_timeout <= 0 or self.read_timeout <= 0:
-            raise ValueError("S3 timeouts must be positive seconds: fix DIGITIZE_S3_TIMEOUT")
-        if not 1 <= self.page_size <= 1000:
-            raise ValueError("S3 listing page size must be between 1 and 1000")
-        if self.multipart_threshold < 1 or self.multipart_chunksize < 1:
-            raise ValueError("S3 multipart threshold and chunk size must be positive byte counts")
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> S3Settings:
-        """Defaults overridden by `DIGITIZE_S3_*` variables (boto3 reads its own `AWS_*`)."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        if endpoint := env.get("DIGITIZE_S3_ENDPOINT_URL", "").strip():
-            values["endpoint_url"] = endpoint
-        if style := env.get("DIGITIZE_S3_ADDRESSING_STYLE", "").strip().lower():
-            values["addressing_style"] = style
-        if attempts := env.get("DIGITIZE_S3_MAX_ATTEMPTS", "").strip():
-            values["max_attempts"] = _parse_int("DIGITIZE_S3_MAX_ATTEMPTS", attempts)
-        if timeout := env.get("DIGITIZE_S3_TIMEOUT", "").strip():
-            seconds = _parse_float("DIGITIZE_S3_TIMEOUT", timeout)
-            values["connect_timeout"] = values["read_timeout"] = seconds
-        if threshold := env.get("DIGITIZE_S3_MULTIPART_THRESHOLD", "").strip():
-            values["multipart_threshold"] = parse_size("DIGITIZE_S3_MULTIPART_THRESHOLD", threshold)
-        if chunk := env.get("DIGITIZE_S3_MULTIPART_CHUNKSIZE", "").strip():
-            values["multipart_chunksize"] = parse_size("DIGITIZE_S3_MULTIPART_CHUNKSIZE", chunk)
-        return cls(**values)
-
-    def replace(self, **changes: Any) -> S3Settings:
-        """A copy with some fields changed (validated again)."""
-        return replace(self, **changes)
-
-
-def _parse_int(name: str, text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"{name}={text!r} is not a whole number: fix or unset it") from None
-
-
-def _parse_float(name: str, text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"{name}={text!r} is not a number of seconds: fix or unset it") from None
-
-
-def parse_size(name: str, text: str) -> int:
-    """`"8MiB"`, `"5 MB"`, `"1048576"` -> bytes (binary units either way)."""
-    match = _SIZE_RE.match(text)
-    if not match:
-        raise ValueError(f"{name}={text!r} is not a size like 8MiB or 8388608: fix or unset it")
-    return int(match.group(1)) * _SIZE_UNITS[(match.group(2) or "").lower()]
-
-
-def _is_aws_endpoint(endpoint_url: str) -> bool:
-    host = urlsplit(endpoint_url).hostname or ""
-    return host.endswith(_AWS_HOST_SUFFIXES)
-
-
-def build_client(settings: S3Settings, session: boto3.session.Session | None = None) -> Any:
-    """An S3 client from boto3's configuration chain plus our bounded retries and timeouts."""
-    session = session or boto3.session.Session()
-    region = settings.region or session.region_name or "us-east-1"
-
-    def make(style: str) -> Any:
-        config = Config(
-            region_name=region,
-            signature_version="s3v4",
-            s3={"addressing_style": style},
-            retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-            max_pool_connections=max(10, settings.max_concurrency * 2),
-        )
-        return session.client("s3", endpoint_url=settings.endpoint_url, config=config)
-
-    style = settings.addressing_style
-    if style == "auto" and settings.endpoint_url and not _is_aws_endpoint(settings.endpoint_url):
-        style = "path"
-    client = make(style)
-    if style == "auto" and not _is_aws_endpoint(client.meta.endpoint_url):
-        # MinIO, Ceph and friends rarely have wildcard DNS for bucket subdomains.
-        client = make("path")
-    return client
-
-
-# --------------------------------------------------------------------------- metadata
-
-
-def encode_metadata(fields: Mapping[str, str], *, sha256: str) -> dict[str, str]:
-    """User metadata for S3: ASCII only, values percent-encoded, plus our SHA-256 and marker.
-
-    Keys must be lowercase ASCII (`[a-z0-9][a-z0-9_-]*`; S3 lowercases them anyway).
-    Raises ValueError for bad keys, reserved keys, or more than S3's 2 KiB in total: keep
-    long fields (trích yếu) in the database rather than on the object.
-    """
-    encoded = {SHA256_KEY: sha256, ENCODING_KEY: ENCODING}
-    for name, value in fields.items():
-        if not _META_KEY_RE.match(name):
-            raise ValueError(f"metadata key {name!r} must be lowercase ASCII letters, digits, - or _")
-        if name in encoded:
-            raise ValueError(f"metadata key {name!r} is reserved by the store")
-        encoded[name] = quote(str(value), safe="/:,()")
-    total = sum(len(k) + len(v) for k, v in encoded.items())
-    if total > METADATA_LIMIT:
-        raise ValueError(
-            f"object metadata takes {total} bytes once encoded, S3 allows {METADATA_LIMIT}: "
-            "store long fields in the database only"
-        )
-    return encoded
-
-
-def decode_metadata(raw: Mapping[str, str]) -> dict[str, str]:
-    """The caller's fields back from S3 user metadata (without our SHA-256 and marker)."""
-    percent = raw.get(ENCODING_KEY) == ENCODING
-    return {
-        name: unquote(value) if percent else value
-        for name, value in raw.items()
-        if name not in (SHA256_KEY, ENCODING_KEY)
-    }
-
-
-# --------------------------------------------------------------------------- checksums
-
-
-@dataclass(frozen=True, slots=True)
-class _LocalDigest:
-    """What we are about to upload: size, SHA-256, and the multipart composite if any."""
-
-    size: int
-    sha256: str
-    composite: str | None = None  # base64 SHA-256 of the concatenated part digests
-    parts: int = 0
-    part_size: int = 0
-
-
-def _digest_file(path: Path, part_size: int | None) -> _LocalDigest:
-    """One read of the file: its SHA-256 and, for multipart, each part's SHA-256."""
-    full = hashlib.sha256()
-    parts: list[bytes] = []
-    size = 0
-    with open(path, "rb") as f:
-        if part_size is None:
-            while chunk := f.read(MiB):
-                full.update(chunk)
-                size += len(chunk)
-        else:
-            while True:
-                part = hashlib.sha256()
-                left = part_size
-                while left and (chunk := f.read(min(MiB, left))):
-                    full.update(chunk)
-                    part.update(chunk)
-                    left -= len(chunk)
-                    size += len(chunk)
-                if left == part_size:
-                    break
-                parts.append(part.digest())
-    if not parts:
-        return _LocalDigest(size, full.hexdigest())
-    composite = base64.b64encode(hashlib.sha256(b"".join(parts)).digest()).decode()
-    return _LocalDigest(size, full.hexdigest(), composite, len(parts), part_size or 0)
-
-
-def _remote_checksum(head: Mapping[str, Any]) -> tuple[str | None, int | None]:
-    """(base64 SHA-256, part count) from a head_object answer; part count None = full object.
-
-    AWS writes a composite as `<base64>-<parts>` with ChecksumType COMPOSITE; some
-    servers leave the suffix off, so the ETag's `-<parts>` also marks a multipart object.
-    """
-    value = head.get("ChecksumSHA256")
-    if not value:
-        return None, None
-    digest, _, suffix = str(value).partition("-")
-    if suffix.isdigit():
-        return digest, int(suffix)
-    etag_parts = str(head.get("ETag", "")).strip('"').rpartition("-")[2]
-    if head.get("ChecksumType") == "COMPOSITE" or etag_parts.isdigit():
-        return digest, int(etag_parts) if etag_parts.isdigit() else 0
-    return digest, None
-
-
-def _hex_from_base64(value: str) -> str | None:
-    try:
-        raw = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    return raw.hex() if len(raw) == 32 else None
-
-
-def _mismatches(head: Mapping[str, Any], local: _LocalDigest) -> list[str]:
-    """Why the stored object is not the file we hashed (empty list: it is)."""
-    problems = []
-    size = head.get("ContentLength")
-    if size != local.size:
-        problems.append(f"size {size} != {local.size}")
-    recorded = (head.get("Metadata") or {}).get(SHA256_KEY)
-    if recorded != local.sha256:
-        problems.append(f"recorded sha256 {recorded} != {local.sha256}")
-    digest, parts = _remote_checksum(head)
-    if digest is None:
-        return problems  # the store keeps no SHA-256: size and our metadata must do
-    if parts is None:
-        if _hex_from_base64(digest) != local.sha256:
-            problems.append(f"store's sha256 {_hex_from_base64(digest)} != {local.sha256}")
-    elif local.composite is None or (parts and parts != local.parts):
-        problems.append(f"stored as {parts} parts, expected {local.parts or 'a single part'}")
-    elif digest != local.composite:
-        problems.append(f"store's composite checksum {digest} != {local.composite}")
-    return problems
-
-
-def _innermost(exc: BaseException) -> BaseException:
-    """The error under s3transfer's wrappers (the ClientError a failed upload hides)."""
-    while isinstance(exc, S3UploadFailedError | S3TransferFailedError | RetriesExceededError):
-        nested = getattr(exc, "last_exception", None) or exc.__cause__ or exc.__context__
-        if nested is None:
-            break
-        exc = nested
-    return exc
-
-
-def _error_code(exc: BaseException) -> str:
-    """The S3 error code behind a translated error ("" when it was not an S3 answer)."""
-    inner = _innermost(exc.__cause__ or exc)
-    if isinstance(inner, boto_errors.ClientError):
-        return str(inner.response.get("Error", {}).get("Code", ""))
-    return ""
-
-
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
-
-
-# --------------------------------------------------------------------------- the store
 
 
 class S3Store:
@@ -436,15 +123,8 @@ class S3Store:
         full = self._full_key(key)
         path = Path(path)
         sha256 = sha256.lower()
-        if not _HEX64_RE.match(sha256):
-            raise ValueError(f"sha256 must be 64 hex digits, not {sha256!r}")
         user_metadata = encode_metadata(metadata or {}, sha256=sha256)
-        local = self._digest(path)
-        if local.sha256 != sha256:
-            raise ChecksumMismatch(
-                f"{path} hashes to {local.sha256}, not {sha256}: the file changed after it was "
-                "hashed; hash it again and retry"
-            )
+        local = self._digest_as_given(path, sha256)
         existing = self._head_if_exists(full, key)
         if existing is not None and not self._problems(full, existing, path, local):
             logger.debug("%s already stored and intact; upload skipped", self._where(full))
@@ -483,6 +163,18 @@ class S3Store:
                      f"{local.parts} parts" if local.parts else "single part")
         return ObjectInfo(key, local.size, sha256)
 
+    def _digest_as_given(self, path: Path, sha256: str) -> LocalDigest:
+        """The file's digest, which must be the `sha256` the caller gave (64 hex digits)."""
+        if not _HEX64_RE.match(sha256):
+            raise ValueError(f"sha256 must be 64 hex digits, not {sha256!r}")
+        local = self._digest(path)
+        if local.sha256 != sha256:
+            raise ChecksumMismatch(
+                f"{path} hashes to {local.sha256}, not {sha256}: the file changed after it was "
+                "hashed; hash it again and retry"
+            )
+        return local
+
     def _upload(self, path: Path, full: str, key: str, extra: dict[str, Any], *, create_only: bool) -> None:
         """upload_file, create-only when asked and the server takes `If-None-Match: *`."""
         conditional = create_only and self._conditional
@@ -492,10 +184,10 @@ class S3Store:
             with self._errors("upload", key):
                 self.client.upload_file(str(path), self.bucket, full, ExtraArgs=extra, Config=self.transfer)
         except StorageError as exc:
-            if not conditional or _error_code(exc) not in _NO_CONDITION_CODES:
+            if not conditional or error_code(exc) not in NO_CONDITION_CODES:
                 raise
             logger.info("%s does not take conditional writes (%s): checking for the key before "
-                        "each upload instead", self.endpoint_url, _error_code(exc))
+                        "each upload instead", self.endpoint_url, error_code(exc))
             self._conditional = False
             self._create_only.discard(full)
             with self._errors("upload", key):
@@ -517,8 +209,8 @@ class S3Store:
         """The object agrees with itself: the server's full-object SHA-256 (if it keeps one)
         is the one recorded at upload, so it is another writer's object, not ours damaged."""
         recorded = self._recorded_sha256(head)
-        digest, parts = _remote_checksum(head)
-        server = _hex_from_base64(digest) if digest is not None and parts is None else None
+        digest, parts = remote_checksum(head)
+        server = hex_from_base64(digest) if digest is not None and parts is None else None
         return recorded is not None and server in (None, recorded)
 
     def get(self, key: str, dest: Path) -> Path:
@@ -606,15 +298,15 @@ class S3Store:
     def _where(self, full_key: str) -> str:
         return f"s3://{self.bucket}/{full_key}"
 
-    def _digest(self, path: Path) -> _LocalDigest:
+    def _digest(self, path: Path) -> LocalDigest:
         size = path.stat().st_size
         if size < self.transfer.multipart_threshold:
-            return _digest_file(path, None)
+            return digest_file(path, None)
         part_size = ChunksizeAdjuster().adjust_chunksize(self.transfer.multipart_chunksize, size)
-        return _digest_file(path, part_size)
+        return digest_file(path, part_size)
 
     def _problems(
-        self, full: str, head: Mapping[str, Any], path: Path, local: _LocalDigest,
+        self, full: str, head: Mapping[str, Any], path: Path, local: LocalDigest,
     ) -> list[str]:
         """Why the stored object is not our file, learning the part size when it differs.
 
@@ -622,8 +314,8 @@ class S3Store:
         chunk size (or by a newer s3transfer) is re-hashed with its real part size, read
         from `head_object(PartNumber=1)`, instead of being taken for a damaged one.
         """
-        problems = _mismatches(head, local)
-        _, parts = _remote_checksum(head)
+        problems = mismatches(head, local)
+        _, parts = remote_checksum(head)
         if not problems or parts is None:
             return problems
         try:
@@ -633,7 +325,7 @@ class S3Store:
             return problems
         if part_size <= 0 or part_size == local.part_size:
             return problems
-        return _mismatches(head, _digest_file(path, part_size))
+        return mismatches(head, digest_file(path, part_size))
 
     def _head(self, full: str, key: str) -> dict[str, Any]:
         """head_object with checksums; raises ObjectMissing (or bucket-missing) errors."""
@@ -663,11 +355,11 @@ class S3Store:
         try:
             self.client.delete_object(Bucket=self.bucket, Key=full)
         except (boto_errors.BotoCoreError, boto_errors.ClientError) as exc:
-            logger.warning("could not remove unverified %s: %s", self._where(full), _one_line(exc))
+            logger.warning("could not remove unverified %s: %s", self._where(full), one_line(exc))
 
     def _stored_sha256(self, head: Mapping[str, Any]) -> str | None:
-        digest, parts = _remote_checksum(head)
-        if digest is not None and parts is None and (server := _hex_from_base64(digest)):
+        digest, parts = remote_checksum(head)
+        if digest is not None and parts is None and (server := hex_from_base64(digest)):
             return server
         return self._recorded_sha256(head)
 
@@ -703,7 +395,7 @@ class S3Store:
             raise translated from exc
 
     def _translate(self, exc: BaseException, action: str, key: str) -> StorageError | None:
-        exc = _innermost(exc)
+        exc = innermost(exc)
         endpoint = self.endpoint_url
         where = f"{self.url}/{key}" if key and not key.startswith("(") else self.url
         attempts = self.settings.max_attempts
@@ -711,26 +403,26 @@ class S3Store:
             error = exc.response.get("Error", {})
             code = str(error.get("Code", ""))
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-            message = _one_line(error.get("Message", "")) or code
-            if code == "NoSuchBucket" or (code in _MISSING_CODES and self._bucket_missing()):
+            message = one_line(error.get("Message", "")) or code
+            if code == "NoSuchBucket" or (code in MISSING_CODES and self._bucket_missing()):
                 return StorageError(
                     f"bucket {self.bucket!r} does not exist at {endpoint}: create it with "
                     f"`aws s3 mb s3://{self.bucket}` (add --endpoint-url {endpoint} for MinIO) "
                     "or check DIGITIZE_STORAGE_URL"
                 )
-            if code in _MISSING_CODES:
+            if code in MISSING_CODES:
                 return ObjectMissing(f"object {key} is missing from {self.url}")
-            if code in _DENIED_CODES or status == 403:
+            if code in DENIED_CODES or status == 403:
                 return StoreAccessDenied(
                     f"access denied ({code}) to {where} at {endpoint}: check the credentials "
                     "(AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and the bucket policy"
                 )
-            if code in _CORRUPT_CODES:
+            if code in CORRUPT_CODES:
                 return ChecksumMismatch(
                     f"the store refused the {action} of {where}: bytes arrived damaged "
                     f"({code}); retry the file"
                 )
-            if code in _BUSY_CODES or status >= 500:
+            if code in BUSY_CODES or status >= 500:
                 return StoreUnavailable(
                     f"S3 at {endpoint} kept failing ({code}) after {attempts} attempts to "
                     f"{action} {where}: retry later"
@@ -739,19 +431,19 @@ class S3Store:
         if isinstance(exc, boto_errors.NoCredentialsError | boto_errors.PartialCredentialsError
                       | boto_errors.CredentialRetrievalError):
             return StoreAccessDenied(
-                f"no usable S3 credentials for {self.url} ({_one_line(exc)}): set AWS_PROFILE or "
+                f"no usable S3 credentials for {self.url} ({one_line(exc)}): set AWS_PROFILE or "
                 "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
             )
         if isinstance(exc, boto_errors.FlexibleChecksumError):
             return ChecksumMismatch(
-                f"{where} arrived damaged from {endpoint} ({_one_line(exc)}): retry"
+                f"{where} arrived damaged from {endpoint} ({one_line(exc)}): retry"
             )
-        if isinstance(exc, _NETWORK_ERRORS):
+        if isinstance(exc, NETWORK_ERRORS):
             return StoreUnavailable(
                 f"S3 endpoint {endpoint} unreachable ({type(exc).__name__}) after {attempts} "
                 f"attempts to {action} {where}: check DIGITIZE_S3_ENDPOINT_URL and the "
                 "network, then retry"
             )
         if isinstance(exc, boto_errors.BotoCoreError):
-            return StorageError(f"S3 could not {action} {where}: {_one_line(exc)}")
+            return StorageError(f"S3 could not {action} {where}: {one_line(exc)}")
         return None

@@ -15,7 +15,7 @@ import pytest
 from digitize.errors import ExitCode
 from digitize.pipelines.inbox import inbox_lock, scan
 
-from .conftest import PAGE_LINES
+from ..conftest import PAGE_LINES
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import pytest
 
 from digitize.errors import ExitCode
 
-from .conftest import json_lines
+from ..conftest import json_lines
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pytest
 from digitize.errors import ExitCode
 from digitize.records import METADATA_FIELDS, FieldValue, Metadata
 
-from .conftest import fresh_postgres_db, json_lines
+from ..conftest import fresh_postgres_db, json_lines
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
 
 SCRIPT = '''
 import os, sys
@@ -37,6 +39,7 @@ def _run(tmp_path: Path, kind: str) -> list[str]:
     return mark.read_text().split()
 
 
+@pytest.mark.slow
 def test_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
     # multiprocessing's own pool runs the script again in every worker (as __mp_main__):
     # for the `digitize` console script that is the whole CLI's imports, per worker
@@ -47,6 +50,8 @@ def test_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
 WATCHDOG = '''
 import sys, time
 from pathlib import Path
+
+import pytest
 from digitize.ocr import page
 page._OVERTIME_GRACE = 0.0  # give up at twice the timeout
 task = page.PageTask(pdf=Path("x.pdf"), number=7, width_pt=595, height_pt=842, native_dpi=300,
@@ -57,6 +62,7 @@ print("finished")
 '''
 
 
+@pytest.mark.slow
 def test_a_worker_gives_up_a_page_far_past_its_timeout(tmp_path: Path) -> None:
     script = tmp_path / "stall.py"
     script.write_text(WATCHDOG)
