@@ -58,7 +58,7 @@ def shown_size(page: pikepdf.Page) -> tuple[float, float]:
     return (h, w) if shown_rotation(page) % 180 else (w, h)
 
 
-def _display_to_user(page: pikepdf.Page) -> np.ndarray:
+def display_to_user(page: pikepdf.Page) -> np.ndarray:
     """From displayed page points (origin top-left, y down) to PDF user space."""
     x0, y0, x1, y1 = shown_box(page)
     rotate = shown_rotation(page)
@@ -80,7 +80,7 @@ def placement_matrix(
     tw, th = text_page_size
     text_to_ocr = translation(0, oh) @ scaling(ow / tw, -oh / th)  # points y-up -> px y-down
     px_to_points = scaling(72.0 / geometry.rendered_dpi, 72.0 / geometry.rendered_dpi)
-    return _display_to_user(page) @ px_to_points @ geometry.to_rendered() @ text_to_ocr
+    return display_to_user(page) @ px_to_points @ geometry.to_rendered() @ text_to_ocr
 
 
 def graft_text_layers(

@@ -262,6 +262,17 @@ def _check_resources(pdf: pikepdf.Pdf, part: int, components: int) -> list[str]:
     return sorted(problems)
 
 
+def _appearance_streams(annot: Any) -> list[Any]:
+    """The streams of an annotation's normal appearance (one, or one per state)."""
+    appearance = annot.get("/AP")
+    normal = appearance.get("/N") if isinstance(appearance, pikepdf.Dictionary) else None
+    if isinstance(normal, pikepdf.Stream):
+        return [normal]
+    if isinstance(normal, pikepdf.Dictionary):
+        return [v for v in normal.values() if isinstance(v, pikepdf.Stream)]
+    return []
+
+
 def _drawn(pdf: pikepdf.Pdf) -> Iterator[tuple[str, Any]]:
     """(kind, object) for what the pages draw with, each object once: kinds font, image,
     gstate, colourspace, content (a page or a stream with content), group (a page or form
@@ -282,12 +293,7 @@ def _drawn(pdf: pikepdf.Pdf) -> Iterator[tuple[str, Any]]:
         yield "group", page.obj
         stack.append((page.obj.get("/Resources"), None))
         for annot in _as_list(page.obj.get("/Annots")):
-            appearance = annot.get("/AP")
-            normal = appearance.get("/N") if isinstance(appearance, pikepdf.Dictionary) else None
-            streams = [normal] if isinstance(normal, pikepdf.Stream) else (
-                [v for v in normal.values() if isinstance(v, pikepdf.Stream)]
-                if isinstance(normal, pikepdf.Dictionary) else [])
-            for stream in streams:
+            for stream in _appearance_streams(annot):
                 if first(stream):
                     stack.append((stream.get("/Resources"), stream))
     while stack:

@@ -19,8 +19,7 @@ import pikepdf
 from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 from PIL import Image
 
-from .pdf import _display_to_user as display_to_user
-from .pdf import shown_size
+from .pdf import display_to_user, shown_size
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +211,40 @@ def _decode(xobj: pikepdf.Object, reduce: int, colour: bool) -> Image.Image:
     return image.convert("RGB" if colour and image.mode in ("P", "RGBA", "LA", "CMYK") else "L")
 
 
+def _placement(page: pikepdf.Page, ctm: np.ndarray, w: int, h: int, disp_w: float,
+               disp_h: float) -> tuple[bool, float, float] | None:
+    """How a `w`×`h` image drawn with `ctm` sits on the displayed page: (columns and rows
+    swapped, x sign, y sign), or None unless it is axis-aligned and covers the whole page."""
+    # pixel (column, row from the top) -> image unit square -> user space -> display points
+    px_to_unit = np.array([[1.0 / w, 0.0, 0.0], [0.0, -1.0 / h, 1.0], [0.0, 0.0, 1.0]])
+    to_display = np.linalg.inv(display_to_user(page)) @ ctm @ px_to_unit
+    lin = to_display[:2, :2]
+    scale = np.abs(lin).max()
+    if abs(lin[0, 1]) <= _AXIS_TOL * scale and abs(lin[1, 0]) <= _AXIS_TOL * scale:
+        swap, sx, sy = False, lin[0, 0], lin[1, 1]  # x from columns, y from rows
+    elif abs(lin[0, 0]) <= _AXIS_TOL * scale and abs(lin[1, 1]) <= _AXIS_TOL * scale:
+        swap, sx, sy = True, lin[0, 1], lin[1, 0]  # x from rows, y from columns
+    else:
+        return None
+    corners = to_display @ np.array([[0, w, 0, w], [0, 0, h, h], [1, 1, 1, 1]], dtype=float)
+    if (abs(corners[0].min()) > _COVER_TOL_PT or abs(corners[1].min()) > _COVER_TOL_PT
+            or abs(corners[0].max() - disp_w) > _COVER_TOL_PT
+            or abs(corners[1].max() - disp_h) > _COVER_TOL_PT):
+        return None
+    return swap, float(sx), float(sy)
+
+
+def _to_display(image: Image.Image, swap: bool, sx: float, sy: float) -> Image.Image:
+    """The decoded image turned and flipped as the page shows it."""
+    if swap:
+        image = image.transpose(Image.Transpose.TRANSPOSE)
+    if sx < 0:
+        image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    if sy < 0:
+        image = image.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    return image
+
+
 def page_image(
     pdf: Path, number: int, *, max_dpi: float, max_megapixels: float, colour: bool = False
 ) -> tuple[Image.Image, float] | None:
@@ -237,22 +270,10 @@ def page_image(
             if w * h <= 0 or w * h > max_megapixels * 1e6:
                 return None
             disp_w, disp_h = shown_size(page)
-            # pixel (column, row from the top) -> image unit square -> user space -> display points
-            px_to_unit = np.array([[1.0 / w, 0.0, 0.0], [0.0, -1.0 / h, 1.0], [0.0, 0.0, 1.0]])
-            to_display = np.linalg.inv(display_to_user(page)) @ ctm @ px_to_unit
-            lin = to_display[:2, :2]
-            scale = np.abs(lin).max()
-            if abs(lin[0, 1]) <= _AXIS_TOL * scale and abs(lin[1, 0]) <= _AXIS_TOL * scale:
-                swap, sx, sy = False, lin[0, 0], lin[1, 1]  # x from columns, y from rows
-            elif abs(lin[0, 0]) <= _AXIS_TOL * scale and abs(lin[1, 1]) <= _AXIS_TOL * scale:
-                swap, sx, sy = True, lin[0, 1], lin[1, 0]  # x from rows, y from columns
-            else:
+            placed = _placement(page, ctm, w, h, disp_w, disp_h)
+            if placed is None:
                 return None
-            corners = to_display @ np.array([[0, w, 0, w], [0, 0, h, h], [1, 1, 1, 1]], dtype=float)
-            if (abs(corners[0].min()) > _COVER_TOL_PT or abs(corners[1].min()) > _COVER_TOL_PT
-                    or abs(corners[0].max() - disp_w) > _COVER_TOL_PT
-                    or abs(corners[1].max() - disp_h) > _COVER_TOL_PT):
-                return None
+            swap, sx, sy = placed
             out_w, out_h = (h, w) if swap else (w, h)
             dpi_x, dpi_y = out_w / (disp_w / 72.0), out_h / (disp_h / 72.0)
             if abs(dpi_x / dpi_y - 1.0) > _ANISO_TOL:
@@ -269,12 +290,7 @@ def page_image(
         image = image.resize((max(1, w // reduce), max(1, h // reduce)), Image.Resampling.BOX)
     elif reduce > 1:
         image = image.reduce(reduce)
-    if swap:
-        image = image.transpose(Image.Transpose.TRANSPOSE)
-    if sx < 0:
-        image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-    if sy < 0:
-        image = image.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    image = _to_display(image, swap, sx, sy)
     dpi = round((image.width / (disp_w / 72.0) + image.height / (disp_h / 72.0)) / 2, 3)
     image.info["dpi"] = (dpi, dpi)
     return image, dpi
