@@ -116,7 +116,8 @@ def test_document_page_shows_confidence_in_words_and_records_the_read(
     assert client.get("/documents/999").status_code == 404
 
 
-def test_pdf_streams_inline_and_the_original_downloads(client_for: Any, doc_id: int, archive: Archive) -> None:
+def test_pdf_streams_inline_and_the_original_downloads(
+        client_for: Any, doc_id: int, archive: Archive) -> None:
     client = client_for("can-bo")
     pdf = client.get(f"/documents/{doc_id}/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
@@ -142,7 +143,7 @@ def test_queue_and_review_page_show_the_doubtful_fields_with_images(client_for: 
     client = client_for("van-thu")
     queue = client.get("/review.json").json()
     assert [d["id"] for d in queue["documents"]] == [doc_id]
-    assert {f["name"] for f in queue["documents"][0]["fields"]} == {"number_symbol", "issued_date"}
+    assert {f["name"] for f in queue["documents"][0]["fields"]} == {"number_symbol", "issued_date", "signer"}
     page = client.get(f"/review/{doc_id}")
     assert page.status_code == 200 and "Số và ký hiệu" in page.text and "Ngày ban hành" in page.text
     assert 'data-suggestion="16/QĐ-UBND"' in page.text and "dd/mm/yyyy" in page.text
@@ -161,14 +162,16 @@ def test_review_saves_through_the_edit_path_with_the_users_name(
     answer = client.post(f"/review/{doc_id}", data={
         "csrf": csrf, "mode": "save",
         "value_number_symbol": "15/QĐ-UBND", "state_number_symbol": "typed",
-        "value_issued_date": "06/01/2020", "state_issued_date": "typed"}, follow_redirects=False)
+        "value_issued_date": "06/01/2020", "state_issued_date": "typed",
+        "value_signer": "Nguyễn Văn An", "state_signer": "accepted"}, follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/review"
     doc = _doc(archive, doc_id)
     assert (doc.number_symbol, doc.number, doc.issued_date) == ("15/QĐ-UBND", "15", "2020-01-06")
     assert not doc.needs_review
     edits = _events(archive, doc_id, "edit")
     assert {(e.actor, e.field, e.new_value) for e in edits} == {
-        ("lan", "number_symbol", "15/QĐ-UBND"), ("lan", "issued_date", "2020-01-06")}
+        ("lan", "number_symbol", "15/QĐ-UBND"), ("lan", "issued_date", "2020-01-06"),
+        ("lan", "signer", "Nguyễn Văn An")}
 
 
 def test_review_keeps_untouched_suggestions_flagged_unless_accepted(
@@ -205,7 +208,8 @@ def test_a_script_reads_and_reviews_with_its_token(client_for: Any, doc_id: int,
     script = TestClient(create_app(archive, host="0.0.0.0"))
     bearer = {"authorization": f"Bearer {token}"}
     assert script.get(f"/documents/{doc_id}.json", headers=bearer).json()["id"] == doc_id
-    saved = script.post(f"/review/{doc_id}.json", headers=bearer, json={"fields": {"issued_date": "6/1/2020"}})
+    saved = script.post(f"/review/{doc_id}.json", headers=bearer,
+                        json={"fields": {"issued_date": "6/1/2020"}})
     assert saved.status_code == 200 and saved.json()["saved"] == ["issued_date"]
     assert _doc(archive, doc_id).issued_date == "2020-01-06"
     assert script.post(f"/review/{doc_id}.json", headers=bearer, json={"fields": 3}).status_code == 400
