@@ -47,7 +47,8 @@ def main() -> None:
         archive = Archive(load_settings({"home": home}, environ={}))
         build_s = search_bench.build(archive, args.docs)
         print(f"built {args.docs} records in {build_s:.0f} s", file=sys.stderr)
-        client = TestClient(create_app(archive, host="127.0.0.1"))  # no users: the local clerk
+        app = create_app(archive, host="127.0.0.1")  # no users: the clerk at this machine
+        client = TestClient(app, base_url="http://127.0.0.1:8080")
         print(f"\n### Page response times, {args.docs:,} documents (ms, {args.repeats} repeats)\n")
         print("| page | median | p95 |\n|---|---:|---:|")
         for name, path in PAGES.items():

@@ -30,6 +30,8 @@ from ..pipelines.archive import current_actor
 log = logging.getLogger(__name__)
 
 SECRET_FILE = "web-secret"
+_LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
+MAX_TRACKED = 10_000  # (user, address) pairs with recent failures kept in memory at most
 MAX_FAILURES, FAILURE_WINDOW = 5, 60.0
 
 
@@ -84,6 +86,9 @@ class FailureLimiter:
         return len(self._recent((name, address))) >= MAX_FAILURES
 
     def failed(self, name: str, address: str) -> None:
+        if len(self._fails) > MAX_TRACKED:  # many names tried: forget those with no recent failure
+            for key in [k for k in self._fails if not self._recent(k)]:
+                del self._fails[key]
         self._recent((name, address)).append(time.monotonic())
 
     def clear(self, name: str, address: str) -> None:
@@ -119,6 +124,8 @@ def local_mode(request: Request) -> bool:
     state = request.app.state
     if not state.loopback or "x-forwarded-for" in request.headers:
         return False
+    if request.url.hostname not in _LOOPBACK_NAMES:
+        return False  # a page of another site whose name was pointed at 127.0.0.1 (DNS rebinding)
     return access.user_count(state.archive) == 0
 
 

@@ -218,8 +218,10 @@ def test_a_script_reads_and_reviews_with_its_token(client_for: Any, doc_id: int,
 
 def test_no_users_on_the_loopback_is_the_single_clerk_elsewhere_refused(
         archive: Archive, doc_id: int) -> None:
-    local = TestClient(create_app(archive, host="127.0.0.1"))
+    local = TestClient(create_app(archive, host="127.0.0.1"), base_url="http://127.0.0.1:8080")
     assert local.get(f"/review/{doc_id}").status_code == 200
+    rebound = TestClient(create_app(archive, host="127.0.0.1"), base_url="http://evil.example:8080")
+    assert rebound.get("/search", follow_redirects=False).status_code == 303  # DNS rebinding: not local
     assert "Chế độ một máy" in local.get("/search").text
     proxied = local.get("/search", headers={"x-forwarded-for": "10.0.0.9"}, follow_redirects=False)
     assert proxied.status_code == 303  # behind a proxy, it is not this machine's clerk
@@ -265,3 +267,17 @@ def test_users_commands_add_passwd_token_remove(run: Any, home: Path) -> None:
     assert run("users", "remove", "hoa").exit_code == 4
     refused = run("serve", "--host", "0.0.0.0", "--port", "8099")
     assert refused.exit_code == 10 and "no users" in refused.output
+
+
+def test_the_number_crop_is_the_so_line_tesseract_can_read(archive: Archive, doc_id: int) -> None:
+    """The image shown for số và ký hiệu is the "Số:" line of the real page (read back here
+    by tesseract), not the whole header: the clerk sees the digits big."""
+    from digitize.ocr import tesseract
+    from digitize.pipelines import crops
+
+    path = crops.field_image(archive, doc_id, "number_symbol")
+    assert path is not None and path.parent == archive.settings.home / "cache" / "crops"
+    crop = Image.open(path)
+    words = " ".join(w.text for w in tesseract.ocr_words(crop, lang="vie", psm=6, timeout=60))
+    assert "15" in words and "UBND" in words and "QUYẾT" not in words, words
+    assert crops.field_image(archive, doc_id, "number_symbol") == path  # cached
