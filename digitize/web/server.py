@@ -34,3 +34,13 @@ def run(app: Any, *, host: str, port: int, quiet: bool = False) -> None:
 
     uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info",
                 proxy_headers=True, server_header=False)
+
+
+def open_browser(url: str, delay: float = 1.0) -> None:
+    """Open `url` in the desktop's browser once the server has had a moment to start."""
+    import threading
+    import webbrowser
+
+    timer = threading.Timer(delay, webbrowser.open, args=(url,))
+    timer.daemon = True
+    timer.start()

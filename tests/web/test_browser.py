@@ -7,6 +7,7 @@ Screenshots land in the test's temporary folder.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -41,14 +42,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def server(home: Path, users: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """`digitize serve` as a user starts it, on a free port; its base URL."""
+def _start(home: Path, tmp_path: Path, *args: str) -> Iterator[str]:
+    """`digitize ARGS --port P` started as a user starts it, on a free port; its base URL once
+    it answers."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIGITIZE_")}
-    env["PYTHONPATH"] = str(REPO)
+    env.update(PYTHONPATH=str(REPO), BROWSER="true")  # --web opens "the browser": here, nothing
     log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "digitize", "--home", str(home), "serve", "--port",
+    proc = subprocess.Popen([sys.executable, "-m", "digitize", "--home", str(home), *args, "--port",
                              str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -65,6 +66,11 @@ def server(home: Path, users: dict[str, str], tmp_path: Path) -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture
+def server(home: Path, users: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    yield from _start(home, tmp_path, "serve")
 
 
 @pytest.fixture
@@ -164,3 +170,11 @@ def test_a_colleague_searches_and_opens_the_document(
     assert _wait(lambda: {("minh", "page"), ("minh", "pdf")} <= reads()), reads()
     assert browser.find_element(By.ID, "download-original").get_attribute("href").endswith(
         f"/documents/{doc_id}/original")
+
+
+def test_review_web_serves_the_queue_to_the_clerk_at_this_machine(
+        home: Path, archive: Archive, doc_id: int, tmp_path: Path) -> None:
+    for url in _start(home, tmp_path, "review", "--web"):
+        with urllib.request.urlopen(f"{url}/review.json", timeout=10) as answer:
+            queue = json.loads(answer.read())
+        assert [d["id"] for d in queue["documents"]] == [doc_id]
