@@ -50,7 +50,8 @@ def _review_data(request: Request, doc_id: int) -> dict[str, Any]:
         value = record.get(name)
         fields.append({
             "name": name, "value": value, "confidence": record["confidence"].get(name, 0.0),
-            "confidence_word": "missing" if value is None else "check", "source": source,
+            "confidence_word": "missing" if value is None else "check",
+            "source": source if value is not None else None,
             "suggestion": value if source != "manual" else None,
             "image": f"/review/{doc_id}/image/{name}.png",
         })

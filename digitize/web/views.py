@@ -114,9 +114,12 @@ def search_page(request: Request) -> Response:
 
 
 def _confidence_word(record: dict[str, Any], name: str) -> str:
+    """"sure", "check", "missing" (expected and not read) or "absent" (an optional field
+    this document does not have, such as an urgency mark)."""
+    flagged = name in record["needs_review"]
     if record.get(name) is None:
-        return "missing"
-    return "check" if name in record["needs_review"] else _THRESHOLD_SURE
+        return "missing" if flagged else "absent"
+    return "check" if flagged else _THRESHOLD_SURE
 
 
 def document_page(request: Request) -> Response:
