@@ -96,7 +96,7 @@ async def review_page(request: Request) -> Response:
 
 async def _answers(request: Request) -> tuple[dict[str, tuple[str, str]], str]:
     """{field: (state, value)} and the mode, from the form or from a JSON body
-    ({"fields": {"issued_date": "06/01/2020"}}: each given value is typed)."""
+    ({"fields": {"issued_date": "06/01/2020"}}: each value given is confirmed, even if unchanged)."""
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             body = json.loads(await request.body())
@@ -106,7 +106,7 @@ async def _answers(request: Request) -> tuple[dict[str, tuple[str, str]], str]:
         except (ValueError, KeyError, TypeError):
             raise HTTPException(400, 'the body must be {"fields": {"name": "value", ...}}') from None
         auth.check_csrf(request, body)
-        return {str(k): ("typed", "" if v is None else str(v)) for k, v in given.items()}, "save"
+        return {str(k): ("accepted", "" if v is None else str(v)) for k, v in given.items()}, "save"
     form = await request.form()
     auth.check_csrf(request, form)
     mode = str(form.get("mode") or "save")

@@ -212,8 +212,11 @@ def test_a_script_reads_and_reviews_with_its_token(client_for: Any, doc_id: int,
                         json={"fields": {"issued_date": "6/1/2020"}})
     assert saved.status_code == 200 and saved.json()["saved"] == ["issued_date"]
     assert _doc(archive, doc_id).issued_date == "2020-01-06"
+    confirmed = script.post(f"/review/{doc_id}.json", headers=bearer,
+                            json={"fields": {"signer": "Nguyễn Văn An"}})  # the suggestion, unchanged
+    assert confirmed.json()["saved"] == ["signer"]
     assert script.post(f"/review/{doc_id}.json", headers=bearer, json={"fields": 3}).status_code == 400
-    assert [e.actor for e in _events(archive, doc_id, "edit")] == ["lan"]
+    assert [e.actor for e in _events(archive, doc_id, "edit")] == ["lan", "lan"]
 
 
 def test_no_users_on_the_loopback_is_the_single_clerk_elsewhere_refused(
