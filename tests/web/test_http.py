@@ -284,3 +284,19 @@ def test_the_number_crop_is_the_so_line_tesseract_can_read(archive: Archive, doc
     words = " ".join(w.text for w in tesseract.ocr_words(crop, lang="vie", psm=6, timeout=60))
     assert "15" in words and "UBND" in words and "QUYẾT" not in words, words
     assert crops.field_image(archive, doc_id, "number_symbol") == path  # cached
+
+
+def test_home_static_queue_filter_and_sign_out(client_for: Any, doc_id: int) -> None:
+    client = client_for("van-thu")
+    assert 'id="q"' in client.get("/").text
+    assert client.get("/index.json").json()["results"][0]["id"] == doc_id
+    css = client.get("/static/app.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert client.get("/static/../app.py").status_code == 404
+    assert client.get("/review.json?field=signer").json()["count"] == 1
+    assert client.get("/review.json?field=abstract").json()["count"] == 0
+    queue = client.get("/review")
+    assert f'href="/review/{doc_id}"' in queue.text
+    out = client.post("/logout", data={"csrf": csrf_of(queue.text)}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/login"
+    assert client.get("/review", follow_redirects=False).status_code == 303
