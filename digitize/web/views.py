@@ -113,13 +113,15 @@ def search_page(request: Request) -> Response:
     return web.respond(request, "search.html", data, extra={"sorts": SORTS, "user": account})
 
 
-def _confidence_word(record: dict[str, Any], name: str) -> str:
-    """"sure", "check", "missing" (expected and not read) or "absent" (an optional field
-    this document does not have, such as an urgency mark)."""
+def _confidence_word(record: dict[str, Any], name: str, threshold: float) -> str:
+    """"sure", "check" (flagged, or under the threshold: number and symbol follow số và ký
+    hiệu), "missing" (expected and not read) or "absent" (an optional field this document
+    does not have, such as an urgency mark)."""
     flagged = name in record["needs_review"]
     if record.get(name) is None:
         return "missing" if flagged else "absent"
-    return "check" if flagged else _THRESHOLD_SURE
+    doubtful = record["source"].get(name) != "manual" and record["confidence"].get(name, 0.0) < threshold
+    return "check" if flagged or doubtful else _THRESHOLD_SURE
 
 
 def document_page(request: Request) -> Response:
@@ -132,7 +134,8 @@ def document_page(request: Request) -> Response:
     access.record_read(archive, doc_id, account.name, "page")
     for hidden in ("keys", "source_path"):  # objects are reached by document id only
         record.pop(hidden, None)
-    record["confidence_words"] = {n: _confidence_word(record, n) for n in record["confidence"]}
+    threshold = archive.settings.review_threshold
+    record["confidence_words"] = {n: _confidence_word(record, n, threshold) for n in record["confidence"]}
     return web.respond(request, "document.html", record)
 
 

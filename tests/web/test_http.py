@@ -107,11 +107,14 @@ def test_document_page_shows_confidence_in_words_and_records_the_read(
     page = client.get(f"/documents/{doc_id}")
     assert page.status_code == 200
     assert "cần kiểm tra" in page.text and "chắc chắn" in page.text
+    words = client.get(f"/documents/{doc_id}.json").json()["confidence_words"]
+    assert (words["number_symbol"], words["number"], words["doc_type"]) == ("check", "check", "sure")
+    assert (words["issued_date"], words["urgency"]) == ("missing", "absent")
     assert f'src="/documents/{doc_id}/pdf"' in page.text
     record = client.get(f"/documents/{doc_id}.json").json()
     assert record["number_symbol"] == "16/QĐ-UBND" and "keys" not in record and "source_path" not in record
     reads = _events(archive, doc_id, "read")
-    assert [(e.actor, (e.detail or {})["what"]) for e in reads] == [("minh", "page"), ("minh", "page")]
+    assert [(e.actor, (e.detail or {})["what"]) for e in reads] == [("minh", "page")] * 3
     assert client.get("/documents/999.json").status_code == 404
     assert client.get("/documents/999").status_code == 404
 
