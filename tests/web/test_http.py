@@ -303,3 +303,13 @@ def test_home_static_queue_filter_and_sign_out(client_for: Any, doc_id: int) -> 
     out = client.post("/logout", data={"csrf": csrf_of(queue.text)}, follow_redirects=False)
     assert out.status_code == 303 and out.headers["location"] == "/login"
     assert client.get("/review", follow_redirects=False).status_code == 303
+
+
+def test_values_are_escaped_in_pages(client_for: Any, doc_id: int, archive: Archive) -> None:
+    from digitize.pipelines import review
+
+    review.set_field(archive, doc_id, "abstract", '<script>alert("x")</script> chuyển đổi số')
+    client = client_for("van-thu")
+    for path in (f"/documents/{doc_id}", "/search?q=chuyen+doi+so"):
+        page = client.get(path).text
+        assert "<script>alert" not in page and "&lt;script&gt;alert" in page, path
