@@ -41,7 +41,8 @@ def pending(archive: Archive, *, limit: int = 50, threshold: float | None = None
         if threshold == archive.settings.review_threshold:
             stmt = stmt.where(Document.needs_review.is_(True))
         n = 0
-        for doc in session.scalars(stmt.order_by(Document.id)):
+        # streamed: on a large archive most documents may be flagged, and only `limit` are wanted
+        for doc in session.scalars(stmt.order_by(Document.id).execution_options(yield_per=100)):
             names = repository.fields_needing_review(doc, threshold)
             if not names:
                 continue

@@ -56,7 +56,8 @@ TEXT: dict[str, dict[str, str]] = {
         "chỉ mở được trên máy này.", "forbidden": "Bạn không có quyền xem trang này.",
         "not_found": "Không tìm thấy.", "bad_request": "Yêu cầu không hợp lệ.", "error": "Lỗi",
         "when": "Lúc", "who": "Ai", "action": "Việc", "field": "Trường", "old": "Cũ", "new": "Mới",
-        "document": "Văn bản", "go": "Tìm", "saved": "Đã lưu", "other_fields": "Các trường khác",
+        "document": "Văn bản", "go": "Tìm", "saved": "Đã lưu", "more": "Xem thêm",
+        "other_fields": "Các trường khác",
     },
     "en": {
         "app": "Document archive", "search": "Search", "review": "Review", "sign_in": "Sign in",
@@ -81,7 +82,8 @@ TEXT: dict[str, dict[str, str]] = {
         "open on this machine only.", "forbidden": "You may not see this page.",
         "not_found": "Not found.", "bad_request": "Bad request.", "error": "Error",
         "when": "When", "who": "Who", "action": "Action", "field": "Field", "old": "Old", "new": "New",
-        "document": "Document", "go": "Search", "saved": "Saved", "other_fields": "Other fields",
+        "document": "Document", "go": "Search", "saved": "Saved", "more": "More",
+        "other_fields": "Other fields",
     },
 }
 

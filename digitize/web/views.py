@@ -20,7 +20,8 @@ from ..pipelines import access, records
 from . import auth, i18n
 from . import pages as web
 
-SEARCH_LIMIT = 100
+SEARCH_LIMIT, MAX_LIMIT = 20, 500  # results shown (each with its snippet), and at most on "more"
+POST_FILTERED = 5  # with a filter checked after the query, ask for this many times more
 SORTS = ("relevance", "newest", "oldest")
 _MEDIA = {"pdf": "application/pdf", "tiff": "image/tiff", "jpeg": "image/jpeg", "png": "image/png"}
 _THRESHOLD_SURE = "sure"
@@ -84,22 +85,32 @@ def search_params(request: Request) -> dict[str, Any]:
         "issuer": (q.get("issuer") or "").strip(), "signer": (q.get("signer") or "").strip(),
         "place": (q.get("place") or "").strip(), "from": _date_param(request, "from"),
         "to": _date_param(request, "to"), "needs_review": q.get("needs_review") in ("1", "on", "true"),
-        "sort": sort,
+        "sort": sort, "limit": _limit(q.get("limit")),
     }
+
+
+def _limit(raw: str | None) -> int:
+    if not raw:
+        return SEARCH_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise HTTPException(400, f"limit: a number from 1 to {MAX_LIMIT}")
+    return int(raw)
 
 
 def run_search(request: Request, p: dict[str, Any]) -> list[dict[str, Any]]:
     """records.search with the web's extra filters: the signer's and the place's words are
     searched too (they are in the index), then checked on the fields themselves."""
     words = [p["q"], *(f'"{p[k]}"' for k in ("signer", "place") if p[k])]
+    checked_after = bool(p["signer"] or p["place"] or p["needs_review"])
     hits = records.search(request.app.state.archive, " ".join(w for w in words if w),
-                          doc_type=p["type"] or None, issuer=p["issuer"] or None,
-                          date_from=p["from"], date_to=p["to"], limit=SEARCH_LIMIT)
+                          doc_type=p["type"] or None, issuer=p["issuer"] or None, date_from=p["from"],
+                          date_to=p["to"], limit=p["limit"] * (POST_FILTERED if checked_after else 1))
     for key in ("signer", "place"):
         if p[key]:
             hits = [h for h in hits if fold(p[key]) in fold(h[key] or "")]
     if p["needs_review"]:
         hits = [h for h in hits if h["needs_review"]]
+    hits = hits[:p["limit"]]
     if p["sort"] != "relevance":
         hits.sort(key=lambda h: (h["issued_date"] or "", h["id"]), reverse=p["sort"] == "newest")
     return hits
@@ -109,7 +120,10 @@ def search_page(request: Request) -> Response:
     account = auth.require(request)
     params = search_params(request)
     hits = run_search(request, params)
-    data = {"query": params, "count": len(hits), "more": len(hits) >= SEARCH_LIMIT, "results": hits}
+    more = len(hits) >= params["limit"]
+    data = {"query": params, "count": len(hits), "more": more, "results": hits}
+    if more and params["limit"] < MAX_LIMIT:
+        data["more_url"] = str(request.url.include_query_params(limit=min(MAX_LIMIT, 5 * params["limit"])))
     return web.respond(request, "search.html", data, extra={"sorts": SORTS, "user": account})
 
 

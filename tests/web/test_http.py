@@ -313,3 +313,11 @@ def test_values_are_escaped_in_pages(client_for: Any, doc_id: int, archive: Arch
     for path in (f"/documents/{doc_id}", "/search?q=chuyen+doi+so"):
         page = client.get(path).text
         assert "<script>alert" not in page and "&lt;script&gt;alert" in page, path
+
+
+def test_search_limit_is_checked(client_for: Any, doc_id: int) -> None:
+    client = client_for("can-bo")
+    assert client.get("/search.json?limit=1").json()["results"][0]["id"] == doc_id
+    assert "limit=5" in client.get("/search.json?limit=1").json()["more_url"]
+    for bad in ("0", "501", "ten"):
+        assert client.get(f"/search.json?limit={bad}").status_code == 400
