@@ -620,7 +620,7 @@ def db_current(obj: Context) -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; another machine's needs users (`digitize users add`).")
+              help="Address to listen on; one other machines reach needs users (`digitize users add`).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port.")
 @click.option("--secure-cookies", is_flag=True,
               help="Send the session cookie over HTTPS only (TLS in front).")

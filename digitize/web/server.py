@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, UsageError
 from ..pipelines import access
 from ..pipelines.archive import Archive
 from .auth import is_loopback
@@ -29,9 +30,22 @@ def prepare(archive: Archive, *, host: str, secure_cookies: bool = False) -> Any
     return create_app(archive, host=host, secure_cookies=secure_cookies)
 
 
+def check_port(host: str, port: int) -> None:
+    """One line, not uvicorn's traceback, when the address is taken or cannot be had."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                             advice="another program has it: choose another --port") from None
+
+
 def run(app: Any, *, host: str, port: int, quiet: bool = False) -> None:
     import uvicorn
 
+    check_port(host, port)
     uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info",
                 proxy_headers=True, server_header=False)
 

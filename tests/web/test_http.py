@@ -321,3 +321,14 @@ def test_search_limit_is_checked(client_for: Any, doc_id: int) -> None:
     assert "limit=5" in client.get("/search.json?limit=1").json()["more_url"]
     for bad in ("0", "501", "ten"):
         assert client.get(f"/search.json?limit={bad}").status_code == 400
+
+
+def test_serve_says_in_one_line_that_the_port_is_taken(run: Any, doc_id: int) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        answer = run("serve", "--port", port)
+    assert answer.exit_code == 2 and "cannot listen on 127.0.0.1" in answer.output
