@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +24,7 @@ from digitize.web.app import create_app
 
 from ..conftest import json_lines
 
+REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "mat-khau-dai-1"
 HEADER_LINES = [
     "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
@@ -84,3 +91,35 @@ def client_for(archive: Archive, users: dict[str, str]) -> Callable[..., TestCli
         return client
 
     return make
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_digitize(home: Path, tmp_path: Path, *args: str) -> Iterator[str]:
+    """`digitize ARGS --port P` started as a user starts it, on a free port; its base URL once
+    it answers."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGITIZE_")}
+    env.update(PYTHONPATH=str(REPO), BROWSER="true")  # --web opens "the browser": here, nothing
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "digitize", "--home", str(home), *args, "--port",
+                             str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/login", timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError((tmp_path / "serve.log").read_text()) from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()

@@ -7,13 +7,7 @@ Screenshots land in the test's temporary folder.
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,10 +18,9 @@ from sqlalchemy import select
 from digitize.db.models import Document, Event
 from digitize.pipelines.archive import Archive
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, start_digitize
 
 CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,41 +29,9 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start(home: Path, tmp_path: Path, *args: str) -> Iterator[str]:
-    """`digitize ARGS --port P` started as a user starts it, on a free port; its base URL once
-    it answers."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGITIZE_")}
-    env.update(PYTHONPATH=str(REPO), BROWSER="true")  # --web opens "the browser": here, nothing
-    log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "digitize", "--home", str(home), *args, "--port",
-                             str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/login", timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError((tmp_path / "serve.log").read_text()) from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
-
-
 @pytest.fixture
 def server(home: Path, users: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    yield from _start(home, tmp_path, "serve")
+    yield from start_digitize(home, tmp_path, "serve")
 
 
 @pytest.fixture
@@ -171,10 +132,3 @@ def test_a_colleague_searches_and_opens_the_document(
     assert browser.find_element(By.ID, "download-original").get_attribute("href").endswith(
         f"/documents/{doc_id}/original")
 
-
-def test_review_web_serves_the_queue_to_the_clerk_at_this_machine(
-        home: Path, archive: Archive, doc_id: int, tmp_path: Path) -> None:
-    for url in _start(home, tmp_path, "review", "--web"):
-        with urllib.request.urlopen(f"{url}/review.json", timeout=10) as answer:
-            queue = json.loads(answer.read())
-        assert [d["id"] for d in queue["documents"]] == [doc_id]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import re
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from digitize.pipelines.archive import Archive
 from digitize.web import server
 from digitize.web.app import create_app
 
-from .conftest import PASSWORD, csrf_of, sign_in
+from .conftest import PASSWORD, csrf_of, sign_in, start_digitize
 
 WEB = Path(__file__).resolve().parents[2] / "digitize" / "web"
 
@@ -332,3 +334,11 @@ def test_serve_says_in_one_line_that_the_port_is_taken(run: Any, doc_id: int) ->
         port = taken.getsockname()[1]
         answer = run("serve", "--port", port)
     assert answer.exit_code == 2 and "cannot listen on 127.0.0.1" in answer.output
+
+
+def test_review_web_serves_the_queue_to_the_clerk_at_this_machine(
+        home: Path, archive: Archive, doc_id: int, tmp_path: Path) -> None:
+    for url in start_digitize(home, tmp_path, "review", "--web"):
+        with urllib.request.urlopen(f"{url}/review.json", timeout=10) as answer:
+            queue = json.loads(answer.read())
+        assert [d["id"] for d in queue["documents"]] == [doc_id]
