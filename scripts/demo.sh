@@ -16,3 +16,5 @@ $digitize show 1
 say "digitize ingest samples/demo   (again: every file is a duplicate, no OCR)"
 $digitize ingest samples/demo
 printf '\nThe archive is in %s (digitize.sqlite3 + store/). Try: %s export --format csv\n' "$home" "$digitize"
+printf '\nReview and search it in a browser (http://127.0.0.1:8080/, review queue at /review):\n'
+printf '  %s serve\n' "$digitize"

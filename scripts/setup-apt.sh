@@ -5,6 +5,7 @@ packages=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
   poppler-utils qpdf ghostscript unpaper fonts-liberation2
   postgresql
+  chromium chromium-driver
 )
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
   packages+=(python3-venv python3-pip)

@@ -2,10 +2,10 @@
 
 This module holds the group, its options and what every command shares (the lazily opened
 archive, password and PDF/A options, the one-line failure); the commands live by topic in
-`intake` (ingest, inbox), `reading` (show, get, export, search, edit, review, stats) and
-`operations` (reindex, doctor, verify, db, storage). A new command goes into the module of
-its topic, or a new one imported at the end of this file. Each command imports the pipeline
-it calls inside its body, so that `digitize --help` starts at once.
+`intake` (ingest, inbox), `reading` (show, get, export, search, edit, review, stats),
+`operations` (reindex, doctor, verify, db, storage) and `web` (serve, users). A new command
+goes into the module of its topic, or a new one imported at the end of this file. Each command
+imports the pipeline it calls inside its body, so that `digitize --help` starts at once.
 """
 
 from __future__ import annotations
@@ -198,4 +198,4 @@ def main() -> None:
 
 
 # the commands register on `cli` when their modules are imported
-from . import intake, operations, reading  # noqa: E402, F401
+from . import intake, operations, reading, web  # noqa: E402, F401

@@ -170,10 +170,24 @@ def edit(obj: Context, doc_id: int, field_name: str, value: str | None, clear: b
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Confidence under which a field is shown.")
 @click.option("-n", "--limit", type=click.IntRange(1), default=50, show_default=True,
               help="Most documents to go through.")
+@click.option("--web", is_flag=True, help="Review in the browser, with the page in view (`digitize serve` "
+              "on 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="With --web.")
 @pass_ctx
-def review_cmd(obj: Context, list_only: bool, threshold: float | None, limit: int) -> None:
+def review_cmd(obj: Context, list_only: bool, threshold: float | None, limit: int, web: bool,
+               port: int) -> None:
     """Go through fields the machine was unsure of: accept, correct or clear each one."""
     from ..pipelines import review
+
+    if web:
+        from ..web import server
+
+        app = server.prepare(obj.archive, host="127.0.0.1")
+        url = f"http://127.0.0.1:{port}/review"
+        click.echo(f"digitize review: {url}  (Ctrl-C stops it)")
+        server.open_browser(url)
+        server.run(app, host="127.0.0.1", port=port, quiet=True)
+        return
 
     items = list(review.pending(obj.reading if list_only else obj.archive, limit=limit, threshold=threshold))
     if not items:

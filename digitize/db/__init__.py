@@ -25,7 +25,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. Every run compares the database with it, and importing
 # Alembic to find it would cost each command a tenth of a second; a test keeps it equal to
 # the head of `migrations/versions`, so a new migration must update it.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # how long a write waits for another command's transaction
 # The key of the PostgreSQL advisory lock that one schema upgrade at a time holds
 # (any fixed 64-bit number; this one spells "digitize" in ASCII, truncated).

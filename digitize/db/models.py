@@ -118,3 +118,20 @@ class Event(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class User(Base):
+    """Who may sign in to `digitize serve`: văn thư review and edit, cán bộ search and read.
+
+    Only slow hashes are kept: the password's (scrypt) and the API token's (SHA-256 of a
+    random 256-bit token, which needs no slow hash).
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # van-thu | can-bo
+    password_hash: Mapped[str] = mapped_column(String(256))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -207,3 +207,31 @@ def _better_suggestion(first: FieldValue, second: FieldValue, threshold: float) 
 def _centre_in(w: Word, r: Region) -> bool:
     cx, cy = w.left + w.width / 2, w.top + w.height / 2
     return r.left <= cx <= r.right and r.top <= cy <= r.bottom
+
+
+# Where a clerk looks for each field: the header block (số, ký hiệu, ngày, địa danh), the
+# signer block (người ký, chức vụ), or the top of the first page (the rest of the header).
+_HEADER_LEFT = {"number_symbol", "number", "symbol"}
+_HEADER_RIGHT = {"issued_date", "place"}
+_SIGNER = {"signer", "signer_title"}
+TOP_SHARE = 0.45
+
+
+def field_region(pages: Sequence[PageOcr], field: str) -> Region | None:
+    """The box of the page a field is read from, to show the clerk its pixels (`digitize
+    serve`'s review): the "Số:" line box for the number, the date line box for the day,
+    the signer block for the name, the top of the first page for the other fields."""
+    content = [p for p in pages if p.words and not p.blank] or [p for p in pages if not p.blank]
+    if not content:
+        return None
+    first = content[0]
+    if field in _SIGNER:
+        page = next((p for p in reversed(content) if find_signer(segments_of(p), p.width)), content[-1])
+        return _signer_region(page)
+    if field in _HEADER_LEFT | _HEADER_RIGHT and first.words:
+        boxes = _header_regions(first)
+        want_left = field in _HEADER_LEFT
+        for box in boxes:
+            if (box.left == 0) == want_left:
+                return box
+    return Region(first.number, 0, 0, first.width, int(TOP_SHARE * first.height), "top")

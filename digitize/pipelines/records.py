@@ -168,6 +168,9 @@ def search(
                 "doc_type": doc.doc_type,
                 "issuer": doc.issuer,
                 "abstract": doc.abstract,
+                "signer": doc.signer,
+                "place": doc.place,
+                "needs_review": doc.needs_review,
                 "source_name": doc.source_name,
                 "snippet": snippet(" ".join(p.text for p in doc.pages), terms),
             })

@@ -38,7 +38,8 @@ def pending(archive: Archive, *, limit: int = 50, threshold: float | None = None
         if threshold == archive.settings.review_threshold:
             stmt = stmt.where(Document.needs_review.is_(True))
         n = 0
-        for doc in session.scalars(stmt.order_by(Document.id)):
+        # streamed: on a large archive most documents may be flagged, and only `limit` are wanted
+        for doc in session.scalars(stmt.order_by(Document.id).execution_options(yield_per=100)):
             names = repository.fields_needing_review(doc, threshold)
             if not names:
                 continue
@@ -81,8 +82,10 @@ def _lines_between(page: PageOcr, top: float, bottom: float) -> str:
     return "\n".join(" ".join(w.text for w in sorted(ws, key=lambda w: w.left)) for ws in ordered)
 
 
-def set_field(archive: Archive, doc_id: int, field: str, value: str | None) -> tuple[str | None, str | None]:
-    """A clerk's value: wins over every later re-extraction; recorded with who and when.
+def set_field(archive: Archive, doc_id: int, field: str, value: str | None, *,
+              actor: str | None = None) -> tuple[str | None, str | None]:
+    """A clerk's value: wins over every later re-extraction; recorded with who (`actor`, the
+    signed-in user of `digitize serve`; the OS user by default) and when.
 
     A date is stored as an ISO date whatever way it was typed (an impossible one is a
     UsageError); the fields derived from this one (number and symbol from number_symbol)
@@ -101,7 +104,7 @@ def set_field(archive: Archive, doc_id: int, field: str, value: str | None) -> t
         if doc is None:
             raise NotFound(f"no document with id {doc_id}", advice="`digitize review` lists ids")
         old = getattr(doc, field)
-        repository.set_field(session, doc, field, value, actor=current_actor(),
+        repository.set_field(session, doc, field, value, actor=actor or current_actor(),
                              review_threshold=archive.settings.review_threshold,
                              derived=derive(field, value))
         pages = [PageOcr(p.number, 0, 0, p.dpi or 0, p.text) for p in doc.pages]
