@@ -23,8 +23,7 @@ from PIL import Image, ImageDraw
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from bench.common import SAMPLES_REAL  # noqa: E402
-from digitize.ocr import pdf as searchable  # noqa: E402
-from digitize.ocr import sources  # noqa: E402
+from digitize.ocr import searchable, sources  # noqa: E402
 from digitize.ocr.preprocess import Geometry  # noqa: E402
 from digitize.records import PageOcr, Word  # noqa: E402
 

@@ -4,7 +4,7 @@
 
 Builds an archive of synthetic records (metadata + a page or two of text each, no OCR) with
 the generator in samples/, then times `digitize search` queries of several kinds through the
-same code path the CLI uses (records.search: full-text query, filters, snippets), and a
+same code path the CLI uses (catalog.search: full-text query, filters, snippets), and a
 re-extraction of stored OCR (documents per second). Prints a Markdown table.
 """
 
@@ -28,7 +28,7 @@ from sqlalchemy import insert, text  # noqa: E402
 from digitize.config import load_settings  # noqa: E402
 from digitize.db.models import Document, Page  # noqa: E402
 from digitize.metadata.text import fold  # noqa: E402
-from digitize.pipelines import records  # noqa: E402
+from digitize.pipelines import catalog  # noqa: E402
 from digitize.pipelines.archive import Archive  # noqa: E402
 from samples.synth import make_document  # noqa: E402
 
@@ -164,7 +164,7 @@ def time_queries(archive: Archive, repeats: int) -> dict[str, tuple[float, float
         for _ in range(repeats):
             for q in variants:
                 t = time.perf_counter()
-                found = records.search(
+                found = catalog.search(
                     archive, q["query"], **{k: v for k, v in q.items() if k != "query"}, limit=20
                 )
                 times.append((time.perf_counter() - t) * 1000)

@@ -17,7 +17,7 @@ from digitize.errors import ExitCode
 from digitize.metadata.derived import derive
 from digitize.metadata.typed import typed_value
 from digitize.pipelines.archive.contract import PIPELINE_VERSION
-from digitize.pipelines.records import _REVIEW_NAMES, CSV_COLUMNS
+from digitize.pipelines.catalog import _REVIEW_NAMES, CSV_COLUMNS
 from digitize.records import METADATA_FIELDS
 
 from .conftest import json_lines

@@ -25,9 +25,9 @@ from . import Context, FieldChoice, cli, pass_ctx
 @pass_ctx
 def show(obj: Context, doc_id: int, as_json: bool) -> None:
     """Show one document: fields with confidence and source, pages, a link to open it."""
-    from ..pipelines import records
+    from ..pipelines import catalog
 
-    record = records.document_record(obj.reading, doc_id, with_url=True)
+    record = catalog.document_record(obj.reading, doc_id, with_url=True)
     if as_json:
         click.echo(render.json_text(record, indent=2))
     else:
@@ -42,10 +42,10 @@ def show(obj: Context, doc_id: int, as_json: bool) -> None:
 @pass_ctx
 def get(obj: Context, doc_id: int, output: Path, original: bool) -> None:
     """Write a document's searchable PDF (or its original) to a file."""
-    from ..pipelines import records
+    from ..pipelines import catalog
 
     _output_folder(output if output.is_dir() else output.parent)
-    written = records.fetch_file(obj.reading, doc_id, output, original=original)
+    written = catalog.fetch_file(obj.reading, doc_id, output, original=original)
     if not obj.quiet:
         click.echo(render.clean(written))
 
@@ -59,7 +59,7 @@ def get(obj: Context, doc_id: int, output: Path, original: bool) -> None:
 @pass_ctx
 def export(obj: Context, fmt: str, with_text: bool, output: Path | None) -> None:
     """Export every document's record (jsonl, or CSV for Excel with Phụ lục VI headers)."""
-    from ..pipelines import records
+    from ..pipelines import catalog
 
     if output is not None:
         _output_folder(output.parent)
@@ -67,10 +67,10 @@ def export(obj: Context, fmt: str, with_text: bool, output: Path | None) -> None
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with click.open_file(str(output) if output else "-", "w", encoding=encoding, atomic=bool(output)) as out:
         if fmt == "jsonl":
-            for record in records.iter_records(obj.reading, with_text=with_text):
+            for record in catalog.iter_records(obj.reading, with_text=with_text):
                 out.write(render.json_text(record) + "\n")
         else:
-            records.write_csv(obj.reading, out)
+            catalog.write_csv(obj.reading, out)
 
 
 def _output_folder(folder: Path) -> None:
@@ -133,10 +133,10 @@ def _options_first(params: list[click.Parameter], args: list[str]) -> list[str]:
 def search(obj: Context, query_words: tuple[str, ...], doc_type: str | None, issuer: str | None,
            date_from: Any, date_to: Any, number: str | None, limit: int, as_json: bool) -> None:
     """Find documents; tone marks optional ("quyet dinh" finds "QUYẾT ĐỊNH"), "phrases" quoted."""
-    from ..pipelines import records
+    from ..pipelines import catalog
 
     query = " ".join(query_words)
-    hits = records.search(
+    hits = catalog.search(
         obj.reading, query, doc_type=doc_type, issuer=issuer,
         date_from=date_from.date().isoformat() if date_from else None,
         date_to=date_to.date().isoformat() if date_to else None, number=number, limit=limit,

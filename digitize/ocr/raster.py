@@ -19,7 +19,7 @@ import pikepdf
 from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 from PIL import Image
 
-from .pdf import display_to_user, shown_size
+from .searchable import display_to_user, shown_size
 
 log = logging.getLogger(__name__)
 

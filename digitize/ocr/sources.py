@@ -24,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ..errors import InputError
 from . import active, integrity
-from .pdf import shown_size
+from .searchable import shown_size
 
 log = logging.getLogger(__name__)
 

@@ -36,8 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ArchiveError, DatabaseError, DigitizeError, InputError
-from ..ocr import integrity, sources, textlayer
-from ..ocr import pdf as searchable
+from ..ocr import integrity, searchable, sources, textlayer
 from ..ocr.page import OVERTIME_MARK, PageResult, PageTask, overtime_result, process_page
 from ..ocr.raster import RenderError
 from ..records import IngestResult, Metadata, PageOcr, Progress

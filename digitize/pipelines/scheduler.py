@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..metadata import Region
-from ..ocr import pdf as searchable
-from ..ocr import sources
+from ..ocr import searchable, sources
 from ..ocr.page import PageResult, PageTask
 from ..ocr.preprocess import Geometry
 from ..records import IngestResult, Metadata, PageOcr, Word

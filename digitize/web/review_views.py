@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ..errors import NotFound, UsageError
-from ..pipelines import crops, records, review
+from ..pipelines import catalog, crops, review
 from . import auth, i18n
 from . import pages as web
 
@@ -42,7 +42,7 @@ def queue_page(request: Request) -> Response:
 
 def _review_data(request: Request, doc_id: int) -> dict[str, Any]:
     archive = request.app.state.archive
-    record = records.document_record(archive, doc_id)
+    record = catalog.document_record(archive, doc_id)
     flagged = record["needs_review"]
     fields = []
     for name in flagged:
@@ -127,7 +127,7 @@ def _save(request: Request, doc_id: int, answers: dict[str, tuple[str, str]], mo
           actor: str) -> tuple[list[str], dict[str, str]]:
     """Store what the clerk confirmed; the fields saved, and the ones refused with why."""
     archive = request.app.state.archive
-    record = records.document_record(archive, doc_id)
+    record = catalog.document_record(archive, doc_id)
     saved, errors = [], {}
     for name, (state, typed) in answers.items():
         if name not in record["confidence"]:

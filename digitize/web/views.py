@@ -16,7 +16,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ..metadata.text import fold
 from ..metadata.typed import TypedValueError, parse_typed_date
-from ..pipelines import access, records
+from ..pipelines import access, catalog
 from . import auth, i18n
 from . import pages as web
 
@@ -98,11 +98,11 @@ def _limit(raw: str | None) -> int:
 
 
 def run_search(request: Request, p: dict[str, Any]) -> list[dict[str, Any]]:
-    """records.search with the web's extra filters: the signer's and the place's words are
+    """catalog.search with the web's extra filters: the signer's and the place's words are
     searched too (they are in the index), then checked on the fields themselves."""
     words = [p["q"], *(f'"{p[k]}"' for k in ("signer", "place") if p[k])]
     checked_after = bool(p["signer"] or p["place"] or p["needs_review"])
-    hits = records.search(request.app.state.archive, " ".join(w for w in words if w),
+    hits = catalog.search(request.app.state.archive, " ".join(w for w in words if w),
                           doc_type=p["type"] or None, issuer=p["issuer"] or None, date_from=p["from"],
                           date_to=p["to"], limit=p["limit"] * (POST_FILTERED if checked_after else 1))
     for key in ("signer", "place"):
@@ -144,7 +144,7 @@ def document_page(request: Request) -> Response:
     doc_id: int = request.path_params["doc_id"]
     account = auth.require(request)
     archive = request.app.state.archive
-    record = records.document_record(archive, doc_id)
+    record = catalog.document_record(archive, doc_id)
     access.record_read(archive, doc_id, account.name, "page")
     for hidden in ("keys", "source_path"):  # objects are reached by document id only
         record.pop(hidden, None)
@@ -158,8 +158,8 @@ def _send(request: Request, doc_id: int, *, original: bool) -> Response:
     archive = request.app.state.archive
     folder = Path(tempfile.mkdtemp(prefix="digitize-web-"))
     try:
-        record = records.document_record(archive, doc_id)
-        path = records.fetch_file(archive, doc_id, folder, original=original)
+        record = catalog.document_record(archive, doc_id)
+        path = catalog.fetch_file(archive, doc_id, folder, original=original)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -12,8 +12,8 @@ import pikepdf
 import pytest
 
 from digitize.ocr import preprocess
-from digitize.ocr.pdf import placement_matrix
 from digitize.ocr.preprocess import Geometry
+from digitize.ocr.searchable import placement_matrix
 
 from ..conftest import text_page_image
 
@@ -194,7 +194,7 @@ def test_rendered_page_is_the_crop_box(tmp_path):
 def test_the_shown_box_follows_inheritance_and_is_clipped_to_the_media_box():
     import pikepdf
 
-    from digitize.ocr.pdf import shown_box, shown_rotation, shown_size
+    from digitize.ocr.searchable import shown_box, shown_rotation, shown_size
 
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(600, 800))

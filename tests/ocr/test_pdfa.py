@@ -29,8 +29,7 @@ from pikepdf.models.metadata import decode_pdf_date
 
 from digitize.config import PDFA_LEVELS, load_settings
 from digitize.errors import ConfigError
-from digitize.ocr import pdf as searchable
-from digitize.ocr import pdfa
+from digitize.ocr import pdfa, searchable
 from digitize.pipelines.ingest import _docinfo
 from digitize.records import FieldValue, Metadata
 

@@ -14,8 +14,8 @@ import pikepdf
 import pytest
 
 from digitize.ocr import invisible
-from digitize.ocr.pdf import TextLayer, graft_text_layers
 from digitize.ocr.preprocess import Geometry
+from digitize.ocr.searchable import TextLayer, graft_text_layers
 from digitize.records import PageOcr, Word
 
 from ..conftest import PAGE_LINES, _font, json_lines, text_page_image

@@ -10,7 +10,7 @@ import unicodedata
 
 import pytest
 
-from digitize.pipelines.records import CSV_COLUMNS, csv_cell
+from digitize.pipelines.catalog import CSV_COLUMNS, csv_cell
 from digitize.records import METADATA_FIELDS, FieldValue, Metadata
 
 from ..conftest import json_lines

@@ -60,7 +60,7 @@ def test_pdf_cut_in_its_trailer_keeps_its_pages_and_opens(run, page_pdf, tmp_pat
 
 
 def test_searchable_pdf_that_does_not_open_is_not_stored(run, page_pdf, home, monkeypatch):
-    from digitize.ocr import pdf as searchable
+    from digitize.ocr import searchable
 
     real = searchable.graft_text_layers
 
