@@ -98,15 +98,16 @@ def _image_to_pdf(src: Path, dest: Path) -> None:
     dest.write_bytes(img2pdf.convert(str(src), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid))
 
 
-def prepare_inputs(out: Path = OUT, *, real: bool = True) -> list[Doc]:
-    """Generate the bench samples (once: the generator is deterministic) and list the set.
+def prepare_inputs(out: Path = OUT, *, real: bool = True, profile: str = "bench") -> list[Doc]:
+    """Generate the samples of a generator profile (once: the generator is deterministic)
+    and list the set; `real` adds ../shared/samples-real.
 
     JPEG/PNG/TIFF samples become PDFs with img2pdf (as `digitize` does internally) so that
     every tool reads the very same file: OCRmyPDF takes no multi-page TIFF.
     """
     samples = out / "samples"
     if not (samples / "truth.jsonl").exists():
-        subprocess.run([sys.executable, "-m", "samples.synth", "--profile", "bench",
+        subprocess.run([sys.executable, "-m", "samples.synth", "--profile", profile,
                         "--out", str(samples.resolve()), "-q"], cwd=REPO, check=True)
     inputs = out / "inputs"
     inputs.mkdir(parents=True, exist_ok=True)
@@ -267,7 +268,9 @@ def tool_profile(log: Path) -> dict[str, dict[str, float]]:
         if len(parts) < 5:
             continue
         name, _, user, system, cmd = parts[:5]
-        if name == "tesseract":
+        if name == "trueocr":
+            name = "second reader (trueocr)"
+        elif name == "tesseract":
             if "--list-langs" in cmd or "--version" in cmd:
                 name = "tesseract (version/langs)"
             else:
