@@ -127,8 +127,12 @@ def prepare_inputs(out: Path = OUT, *, real: bool = True, profile: str = "bench"
         for line in (SAMPLES_REAL / "truth.jsonl").read_text("utf-8").splitlines():
             truth = json.loads(line)
             pdf = SAMPLES_REAL / truth["file"]
+            if pdf.suffix.lower() != ".pdf":  # a photo or a scan as an image: a PDF, as above
+                src, pdf = pdf, inputs / (pdf.stem + ".pdf")
+                if not pdf.exists():
+                    _image_to_pdf(src, pdf)
             group = "born-digital" if truth.get("kind") == "born-digital" else "real-scan"
-            ref = pdf.with_suffix(".textlayer.txt")
+            ref = (SAMPLES_REAL / truth["file"]).with_suffix(".textlayer.txt")
             docs.append(Doc(pdf.stem, pdf, truth["pages"], group, truth, [], _native_dpis(pdf),
                             prior_text=group == "real-scan" and _content_has_text(pdf),
                             reference_text=ref.read_text("utf-8") if ref.exists() else None))
