@@ -2,9 +2,16 @@
 """`make bench`: digitize against OCRmyPDF and raw tesseract, on the same input, in one run.
 
     .venv/bin/python bench/run.py [--reps 3] [--quick] [--long | --long-only] [--tools a,b]
+                                  [--sets bench,hard]
 
-The input set: the generated bench samples (python -m samples.synth --profile bench,
-written to bench/out/samples) and ../shared/samples-real. Every tool reads the same PDFs
+The input sets (`--sets`, each run and reported on its own, tools interleaved within it):
+  bench    the generated bench samples (python -m samples.synth --profile bench, written to
+           bench/out/samples) and ../shared/samples-real
+  hard     the generator's `hard` profile (24 pages, two degradations a page: skew, turns,
+           noise, blur, heavy JPEG, bilevel, yellowed paper, phone photos), in bench/out/hard
+  english  the `english` profile (English words on Vietnamese pages), in bench/out/english;
+           bench/english_words.py scores the English of its outputs
+Every tool reads the same PDFs
 (image samples go through img2pdf first, as digitize does with them anyway). The scan pages
 are timed together; the two born-digital files are run apart (they need no OCR).
 
@@ -14,8 +21,8 @@ Tools, interleaved: each repetition runs every tool once, the order rotated per 
   ocrmypdf     `ocrmypdf -l vie --jobs 2` per file, defaults (PDF/A output)
   ocrmypdf-dr  the same with `--deskew --rotate-pages`
   ocrmypdf-x2  `ocrmypdf -l vie --jobs 1`, two files at a time (OCRmyPDF's best batch throughput)
-  digitize     `digitize ingest --jobs 2 --lang vie` into a fresh home, then `digitize get`
-  digitize-ve  the same with digitize's default languages (vie+eng)
+  digitize     `digitize ingest --jobs 2` (its defaults: `vie`) into a fresh home, then `digitize get`
+  digitize-ve  the same with `--lang vie+eng`
 OCRmyPDF needs per-file flags: `--invalidate-digital-signatures` always (the Quảng Ngãi
 scans are signed), `--redo-ocr` (default run) or `--force-ocr` (with --deskew, which redo
 does not allow) on a scan with an old OCR layer, `--skip-text` on born-digital files.
