@@ -236,7 +236,7 @@ def test_word_lists_come_from_the_toml_data() -> None:
     assert vocabulary.load("agencies")["provinces"][0]["name"] == "Quảng Ngãi"
     assert list(vocabulary.TYPES) == list(vocabulary.load("vocabulary")["types"])
     assert set(vocabulary.TYPE_WEIGHTS) == set(vocabulary.TYPES) == set(vocabulary.ABSTRACTS)
-    assert set(ms.PROFILES) == set(ms.DEFAULT_COUNTS) == {"demo", "bench", "test", "mixed"}
+    assert set(ms.PROFILES) == set(ms.DEFAULT_COUNTS) == {"demo", "bench", "test", "mixed", "hard", "english"}
 
 
 def test_hard_profile() -> None:
