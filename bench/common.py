@@ -98,15 +98,16 @@ def _image_to_pdf(src: Path, dest: Path) -> None:
     dest.write_bytes(img2pdf.convert(str(src), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid))
 
 
-def prepare_inputs(out: Path = OUT, *, real: bool = True) -> list[Doc]:
-    """Generate the bench samples (once: the generator is deterministic) and list the set.
+def prepare_inputs(out: Path = OUT, *, real: bool = True, profile: str = "bench") -> list[Doc]:
+    """Generate the samples of a generator profile (once: the generator is deterministic)
+    and list the set; `real` adds ../shared/samples-real.
 
     JPEG/PNG/TIFF samples become PDFs with img2pdf (as `digitize` does internally) so that
     every tool reads the very same file: OCRmyPDF takes no multi-page TIFF.
     """
     samples = out / "samples"
     if not (samples / "truth.jsonl").exists():
-        subprocess.run([sys.executable, "-m", "samples.synth", "--profile", "bench",
+        subprocess.run([sys.executable, "-m", "samples.synth", "--profile", profile,
                         "--out", str(samples.resolve()), "-q"], cwd=REPO, check=True)
     inputs = out / "inputs"
     inputs.mkdir(parents=True, exist_ok=True)
@@ -126,8 +127,12 @@ def prepare_inputs(out: Path = OUT, *, real: bool = True) -> list[Doc]:
         for line in (SAMPLES_REAL / "truth.jsonl").read_text("utf-8").splitlines():
             truth = json.loads(line)
             pdf = SAMPLES_REAL / truth["file"]
+            if pdf.suffix.lower() != ".pdf":  # a photo or a scan as an image: a PDF, as above
+                src, pdf = pdf, inputs / (pdf.stem + ".pdf")
+                if not pdf.exists():
+                    _image_to_pdf(src, pdf)
             group = "born-digital" if truth.get("kind") == "born-digital" else "real-scan"
-            ref = pdf.with_suffix(".textlayer.txt")
+            ref = (SAMPLES_REAL / truth["file"]).with_suffix(".textlayer.txt")
             docs.append(Doc(pdf.stem, pdf, truth["pages"], group, truth, [], _native_dpis(pdf),
                             prior_text=group == "real-scan" and _content_has_text(pdf),
                             reference_text=ref.read_text("utf-8") if ref.exists() else None))
@@ -267,7 +272,9 @@ def tool_profile(log: Path) -> dict[str, dict[str, float]]:
         if len(parts) < 5:
             continue
         name, _, user, system, cmd = parts[:5]
-        if name == "tesseract":
+        if name == "trueocr":
+            name = "second reader (trueocr)"
+        elif name == "tesseract":
             if "--list-langs" in cmd or "--version" in cmd:
                 name = "tesseract (version/langs)"
             else:

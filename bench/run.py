@@ -2,9 +2,16 @@
 """`make bench`: digitize against OCRmyPDF and raw tesseract, on the same input, in one run.
 
     .venv/bin/python bench/run.py [--reps 3] [--quick] [--long | --long-only] [--tools a,b]
+                                  [--sets bench,hard]
 
-The input set: the generated bench samples (python -m samples.synth --profile bench,
-written to bench/out/samples) and ../shared/samples-real. Every tool reads the same PDFs
+The input sets (`--sets`, each run and reported on its own, tools interleaved within it):
+  bench    the generated bench samples (python -m samples.synth --profile bench, written to
+           bench/out/samples) and ../shared/samples-real
+  hard     the generator's `hard` profile (24 pages, two degradations a page: skew, turns,
+           noise, blur, heavy JPEG, bilevel, yellowed paper, phone photos), in bench/out/hard
+  english  the `english` profile (English words on Vietnamese pages), in bench/out/english;
+           bench/english_words.py scores the English of its outputs
+Every tool reads the same PDFs
 (image samples go through img2pdf first, as digitize does with them anyway). The scan pages
 are timed together; the two born-digital files are run apart (they need no OCR).
 
@@ -14,8 +21,8 @@ Tools, interleaved: each repetition runs every tool once, the order rotated per 
   ocrmypdf     `ocrmypdf -l vie --jobs 2` per file, defaults (PDF/A output)
   ocrmypdf-dr  the same with `--deskew --rotate-pages`
   ocrmypdf-x2  `ocrmypdf -l vie --jobs 1`, two files at a time (OCRmyPDF's best batch throughput)
-  digitize     `digitize ingest --jobs 2 --lang vie` into a fresh home, then `digitize get`
-  digitize-ve  the same with digitize's default languages (vie+eng)
+  digitize     `digitize ingest --jobs 2` (its defaults: `vie`) into a fresh home, then `digitize get`
+  digitize-ve  the same with `--lang vie+eng`
 OCRmyPDF needs per-file flags: `--invalidate-digital-signatures` always (the Quảng Ngãi
 scans are signed), `--redo-ocr` (default run) or `--force-ocr` (with --deskew, which redo
 does not allow) on a scan with an old OCR layer, `--skip-text` on born-digital files.
@@ -52,7 +59,12 @@ JOBS = 2
 ENV1 = {"OMP_THREAD_LIMIT": "1"}
 ALL_TOOLS = ["tesseract", "ocrmypdf", "ocrmypdf-dr", "ocrmypdf-x2", "digitize", "digitize-ve"]
 QUICK_TOOLS = ["tesseract", "ocrmypdf", "digitize"]
-KINDS = ["clean", "skew", "noise", "blur", "rot90", "rot180", "rot270", "lowdpi", "jpeg", "bilevel"]
+KINDS = ["clean", "skew", "noise", "blur", "rot90", "rot180", "rot270", "lowdpi", "jpeg", "bilevel",
+         "yellow", "photo"]
+# the sets `make bench` measures: generator profile, with samples-real or not, folder under --out
+SETS = {"bench": ("bench", True, ""), "hard": ("hard", False, "hard"),
+        "english": ("english", False, "english")}
+DEFAULT_SETS = "bench,hard"
 
 # --------------------------------------------------------------------------- the tools
 
@@ -177,11 +189,11 @@ def fetch_digitize(docs: list[Doc], out: Path, info: dict[str, Any]) -> None:
 
 
 def tool_digitize(docs: list[Doc], out: Path, ctx: dict[str, Any]) -> dict[str, Any]:
-    return _digitize(docs, out, "vie")
+    return _digitize(docs, out, None)  # the defaults a user gets (`vie` since issue 13)
 
 
 def tool_digitize_ve(docs: list[Doc], out: Path, ctx: dict[str, Any]) -> dict[str, Any]:
-    return _digitize(docs, out, None)
+    return _digitize(docs, out, "vie+eng")
 
 
 TOOLS = {
@@ -280,7 +292,7 @@ def profile_tools(scan: list[Doc], out: Path, tools: list[str], ctx: dict[str, A
         log = out / f"profile-{tool}.log"
         env = common.tool_wrappers(out / "shims", log)
         if tool == "digitize":
-            m, info = measure(lambda pdir=pdir, env=env: _digitize(scan, pdir, "vie", extra_env=env,
+            m, info = measure(lambda pdir=pdir, env=env: _digitize(scan, pdir, None, extra_env=env,
                                                                    main_cpu=True))
         elif tool == "tesseract":
             m, info = measure(lambda pdir=pdir, env=env: tool_tesseract(scan, pdir, {**ctx, "env": env}))
@@ -289,6 +301,12 @@ def profile_tools(scan: list[Doc], out: Path, tools: list[str], ctx: dict[str, A
                                                                    deskew=False, extra_env=env))
         prof[tool] = {"wall": m.wall, "cpu": m.cpu, "tools": common.tool_profile(log),
                       "main_cpu": info.get("main_cpu")}
+        if tool == "digitize":
+            tot: dict[str, float] = defaultdict(float)
+            for r in info["results"]:
+                for k, v in r["timings"].items():
+                    tot[k] += v
+            prof[tool]["timings"] = dict(tot)
         print(f"  profile {tool}: {m.cpu / sum(d.pages for d in scan):.2f} s/page CPU", flush=True)
     return prof
 
@@ -521,6 +539,82 @@ def rescore(out: Path, *, real: bool) -> int:
 # --------------------------------------------------------------------------- main
 
 
+def run_set(name: str, docs: list[Doc], tools: list[str], reps: int, out: Path, *, quick: bool,
+            profile: bool) -> dict[str, Any]:
+    """Every tool on one input set, `reps` interleaved repetitions; the set's results."""
+    scan = [d for d in docs if d.group != "born-digital"]
+    born = [d for d in docs if d.group == "born-digital"]
+    res: dict[str, Any] = {"set": name, "machine": common.machine_info(),
+                           "started": time.strftime("%Y-%m-%d %H:%M"),
+                           "reps": reps, "tools": tools, "scan_pages": sum(d.pages for d in scan),
+                           "scan_files": len(scan)}
+    print(f"set {name}: {len(scan)} scan files, {res['scan_pages']} pages; {len(born)} born-digital; "
+          f"tools {tools}, {reps} rep(s)", flush=True)
+    ctx = {"pages": prerender(scan, out)} if "tesseract" in tools else {}
+    speed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    texts: dict[str, dict[str, list[str]]] = {}
+    timings: dict[str, list[dict[str, float]]] = defaultdict(list)
+    bd_speed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    bd_texts: dict[str, dict[str, list[str]]] = {}
+    for rep in range(reps):
+        order = tools[rep % len(tools):] + tools[:rep % len(tools)]
+        for tool in order:
+            rdir = out / "runs" / f"{tool}-r{rep}"
+            shutil.rmtree(rdir, ignore_errors=True)
+            m, info = measure(lambda tool=tool, rdir=rdir: TOOLS[tool](scan, rdir, ctx))
+            speed[tool].append({"wall": m.wall, "cpu": m.cpu, "peak_rss": m.peak_rss,
+                                "peak_rss_single": m.peak_rss_single, "load_before": m.load_before,
+                                "failures": info.get("failures", {})})
+            print(f"  {name} rep {rep} {tool:12} {m.wall / res['scan_pages']:.2f} s/page wall, "
+                  f"{m.cpu / res['scan_pages']:.2f} s/page CPU, {m.peak_rss / 2**20:.0f} MiB "
+                  f"(load {m.load_before:.1f})", flush=True)
+            if tool.startswith("digitize"):
+                tot: dict[str, float] = defaultdict(float)
+                for r in info["results"]:
+                    for k, v in r["timings"].items():
+                        tot[k] += v
+                timings[tool].append(dict(tot))
+                fetch_digitize(scan, rdir, info)
+            if rep == 0:
+                read = texts_tesseract if tool == "tesseract" else texts_pdf
+                texts[tool] = read(scan, rdir)
+            # the born-digital files, apart: no OCR to do, only the pass-through
+            if born and tool in ("ocrmypdf", "digitize"):
+                bdir = out / "runs" / f"{tool}-born-r{rep}"
+                shutil.rmtree(bdir, ignore_errors=True)
+                m, info = measure(lambda tool=tool, bdir=bdir: TOOLS[tool](born, bdir, ctx))
+                bd_speed[tool].append({"wall": m.wall, "cpu": m.cpu, "peak_rss": m.peak_rss})
+                if tool == "digitize":
+                    fetch_digitize(born, bdir, info)
+                if rep == 0:
+                    bd_texts[tool] = texts_pdf(born, bdir)
+    res["speed"] = dict(speed)
+    res["accuracy_raw"] = {t: accuracy(scan + (born if t in bd_texts else []),
+                                       {**x, **bd_texts.get(t, {})}) for t, x in texts.items()}
+    res["accuracy"] = {t: summarise_accuracy(a) for t, a in res["accuracy_raw"].items()}
+    if born:
+        res["born_digital"] = {"pages": sum(d.pages for d in born), "speed": dict(bd_speed)}
+    res["timings"] = dict(timings)
+    if "digitize" in timings:
+        reps_t = timings["digitize"]
+        walls = [r["wall"] for r in speed["digitize"]]
+        mid = walls.index(sorted(walls)[len(walls) // 2])
+        res["digitize_timings"] = reps_t[mid]
+        res["triage"] = profile_triage(scan)
+    if profile:
+        profiled = ("digitize",) if quick or name != "bench" else ("tesseract", "digitize", "ocrmypdf")
+        res["profile"] = profile_tools(scan, out, [t for t in profiled if t in tools], ctx)
+    return res
+
+
+def _write(out: Path, name: str, res: dict[str, Any]) -> str:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / name).write_text(json.dumps(res, ensure_ascii=False, indent=1), "utf-8")
+    text = report(res)
+    (out / name.replace("results", "report").replace(".json", ".md")).write_text(text + "\n", "utf-8")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=3)
@@ -530,6 +624,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--long-only", action="store_true", help="only the 300-page run")
     ap.add_argument("--long-pages", type=int, default=300)
     ap.add_argument("--tools", help=f"comma-separated, from {','.join(ALL_TOOLS)}")
+    ap.add_argument("--sets", default=DEFAULT_SETS,
+                    help=f"comma-separated input sets, from {','.join(SETS)} (default {DEFAULT_SETS}); "
+                         "each but bench goes to a folder of its own under --out")
     ap.add_argument("--no-real", action="store_true", help="leave out ../shared/samples-real")
     ap.add_argument("--no-profile", action="store_true",
                     help="skip the extra runs that time each external tool")
@@ -550,85 +647,31 @@ def main(argv: list[str] | None = None) -> int:
     for spec in args.variant:
         name, _, path = spec.partition("=")
         TOOLS[f"digitize-{name}"] = (lambda docs, out, ctx, path=path:
-                                     _digitize(docs, out, "vie", pythonpath=str(Path(path).resolve())))
+                                     _digitize(docs, out, None, pythonpath=str(Path(path).resolve())))
         tools.append(f"digitize-{name}")
     reps = 1 if args.quick else args.reps
     if not common.become_subreaper():
         print("warning: not a child subreaper; CPU time of pool workers may be missing", file=sys.stderr)
-    out = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    docs = common.prepare_inputs(out, real=not args.no_real)
-    scan = [d for d in docs if d.group != "born-digital"]
-    born = [d for d in docs if d.group == "born-digital"]
-    res: dict[str, Any] = {"machine": common.machine_info(), "started": time.strftime("%Y-%m-%d %H:%M"),
-                           "reps": reps, "tools": tools, "scan_pages": sum(d.pages for d in scan),
-                           "scan_files": len(scan)}
-    print(f"{len(scan)} scan files, {res['scan_pages']} pages; {len(born)} born-digital; tools {tools}, "
-          f"{reps} rep(s)", flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    texts = []
     if not args.long_only:
-        ctx = {"pages": prerender(scan, out)} if "tesseract" in tools else {}
-        speed: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        texts: dict[str, dict[str, list[str]]] = {}
-        timings: dict[str, list[dict[str, float]]] = defaultdict(list)
-        bd_speed: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        bd_texts: dict[str, dict[str, list[str]]] = {}
-        for rep in range(reps):
-            order = tools[rep % len(tools):] + tools[:rep % len(tools)]
-            for tool in order:
-                rdir = out / "runs" / f"{tool}-r{rep}"
-                shutil.rmtree(rdir, ignore_errors=True)
-                m, info = measure(lambda tool=tool, rdir=rdir: TOOLS[tool](scan, rdir, ctx))
-                speed[tool].append({"wall": m.wall, "cpu": m.cpu, "peak_rss": m.peak_rss,
-                                    "peak_rss_single": m.peak_rss_single, "load_before": m.load_before,
-                                    "failures": info.get("failures", {})})
-                print(f"  rep {rep} {tool:12} {m.wall / res['scan_pages']:.2f} s/page wall, "
-                      f"{m.cpu / res['scan_pages']:.2f} s/page CPU, {m.peak_rss / 2**20:.0f} MiB "
-                      f"(load {m.load_before:.1f})", flush=True)
-                if tool.startswith("digitize"):
-                    tot: dict[str, float] = defaultdict(float)
-                    for r in info["results"]:
-                        for k, v in r["timings"].items():
-                            tot[k] += v
-                    timings[tool].append(dict(tot))
-                    fetch_digitize(scan, rdir, info)
-                if rep == 0:
-                    read = texts_tesseract if tool == "tesseract" else texts_pdf
-                    texts[tool] = read(scan, rdir)
-                # the born-digital files, apart: no OCR to do, only the pass-through
-                if born and tool in ("ocrmypdf", "digitize"):
-                    bdir = out / "runs" / f"{tool}-born-r{rep}"
-                    shutil.rmtree(bdir, ignore_errors=True)
-                    m, info = measure(lambda tool=tool, bdir=bdir: TOOLS[tool](born, bdir, ctx))
-                    bd_speed[tool].append({"wall": m.wall, "cpu": m.cpu, "peak_rss": m.peak_rss})
-                    if tool == "digitize":
-                        fetch_digitize(born, bdir, info)
-                    if rep == 0:
-                        bd_texts[tool] = texts_pdf(born, bdir)
-        res["speed"] = dict(speed)
-        res["accuracy_raw"] = {t: accuracy(scan + (born if t in bd_texts else []),
-                                           {**x, **bd_texts.get(t, {})}) for t, x in texts.items()}
-        res["accuracy"] = {t: summarise_accuracy(a) for t, a in res["accuracy_raw"].items()}
-        if born:
-            res["born_digital"] = {"pages": sum(d.pages for d in born), "speed": dict(bd_speed)}
-        res["timings"] = dict(timings)
-        if "digitize" in timings:
-            reps_t = timings["digitize"]
-            walls = [r["wall"] for r in speed["digitize"]]
-            mid = walls.index(sorted(walls)[len(walls) // 2])
-            res["digitize_timings"] = reps_t[mid]
-            res["triage"] = profile_triage(scan)
-        if not args.no_profile:
-            profiled = ("digitize",) if args.quick else ("tesseract", "digitize", "ocrmypdf")
-            res["profile"] = profile_tools(scan, out, [t for t in profiled if t in tools], ctx)
+        for set_name in args.sets.split(","):
+            profile, real, folder = SETS[set_name]
+            out = args.out / folder if folder else args.out
+            docs = common.prepare_inputs(out, real=real and not args.no_real, profile=profile)
+            res = run_set(set_name, docs, tools, reps, out, quick=args.quick, profile=not args.no_profile)
+            texts.append(f"## Set {set_name}\n\n" + _write(out, "results.json", res))
+        if len(texts) > 1:
+            (args.out / "report-sets.md").write_text("\n".join(texts) + "\n", "utf-8")
     if args.long or args.long_only:
+        docs = common.prepare_inputs(args.out, real=not args.no_real)
         print(f"long run: {args.long_pages} pages", flush=True)
-        res["long"] = long_run(docs, out, args.long_pages, [1, 2])
-    name = "results-long.json" if args.long_only else "results.json"
-    (out / name).write_text(json.dumps(res, ensure_ascii=False, indent=1), "utf-8")
-    text = report(res)
-    (out / name.replace("results", "report").replace(".json", ".md")).write_text(text + "\n", "utf-8")
+        res = {"machine": common.machine_info(), "started": time.strftime("%Y-%m-%d %H:%M"), "reps": 1,
+               "tools": ["digitize"], "scan_pages": args.long_pages, "scan_files": 1,
+               "long": long_run(docs, args.out, args.long_pages, [1, 2])}
+        texts.append(_write(args.out, "results-long.json", res))
     print()
-    print(text)
+    print("\n".join(texts))
     return 0
 
 

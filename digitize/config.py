@@ -27,7 +27,7 @@ class Settings:
     home: Path = field(default_factory=default_home)
     db_url: str | None = None  # default: sqlite under home
     storage_url: str | None = None  # default: file:// folder under home
-    lang: str = "vie+eng"
+    lang: str = "vie"
     jobs: int = 0  # 0 = all cores
     ocr: str = "auto"
     page_timeout: float = 180.0  # seconds of tesseract per page

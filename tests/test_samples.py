@@ -237,4 +237,21 @@ def test_word_lists_come_from_the_toml_data() -> None:
     assert vocabulary.load("agencies")["provinces"][0]["name"] == "Quảng Ngãi"
     assert list(vocabulary.TYPES) == list(vocabulary.load("vocabulary")["types"])
     assert set(vocabulary.TYPE_WEIGHTS) == set(vocabulary.TYPES) == set(vocabulary.ABSTRACTS)
-    assert set(ms.PROFILES) == set(ms.DEFAULT_COUNTS) == {"demo", "bench", "test", "mixed"}
+    assert set(ms.PROFILES) == set(ms.DEFAULT_COUNTS) == {"demo", "bench", "test", "mixed", "hard", "english"}
+
+
+def test_hard_profile() -> None:
+    """The hard bench set (issue 13): 20 pages or more, every degradation real offices
+    produce, yellowed paper and phone photos among them."""
+    plan = ms.PROFILES["hard"]
+    assert sum(p["pages"] for p in plan) >= 20
+    covered = {t for p in plan for t in p["tags"]} | {"lowdpi"}
+    assert covered >= set(ms.ALL_TAGS) | {"yellow", "photo"}
+    spec = ms.make_document(random.Random(2), pages=1, dpi=72, color="rgb")
+    (img,) = ms.render_pages(spec)
+    rng = random.Random(0)
+    yellow = ms.degrade(img, ["yellow"], rng)
+    r, g, b = yellow.getpixel((2, 2))
+    assert r > b + 30 and g > b + 20  # paper gone yellow
+    photo = ms.degrade(img, ["photo"], rng)
+    assert photo.size == img.size and photo.getpixel((0, 0)) != photo.getpixel((img.width // 2, 0))

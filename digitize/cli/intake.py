@@ -24,7 +24,7 @@ from . import Context, _exit_for_files, _fail, _password, _sweep, cli, pass_ctx,
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--ocr", type=click.Choice(OCR_MODES), help="auto: OCR pages without a real text layer "
               "(default); force: OCR every page; skip: never OCR.")
-@click.option("--lang", help="Tesseract languages (default vie+eng).")
+@click.option("--lang", help="Tesseract languages (default vie; vie+eng for English passages).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 256), help="Parallel tesseracts (default: all cores).")
 @password_options
 @click.option("--page-timeout", type=click.FloatRange(1), help="Seconds of OCR allowed per page.")

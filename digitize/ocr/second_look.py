@@ -31,7 +31,7 @@ class SecondLookTask:
     number: int
     geometry: preprocess.Geometry
     box: tuple[int, int, int, int]  # left, top, right, bottom in the OCR copy's pixels
-    lang: str = "vie+eng"
+    lang: str = "vie"
     timeout: float = 60.0
     max_megapixels: float = 150.0
     reader: str = "tesseract"  # or "trueocr": the second reader, for handwritten numbers and days

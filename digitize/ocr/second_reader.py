@@ -22,6 +22,7 @@ from typing import Any
 from PIL import Image
 
 from ..records import Word
+from . import libtesseract
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,10 @@ def _load() -> Any:
 def read_words(image: Image.Image) -> list[Word]:
     """Words in `image`, in its pixel space: each line trueocr finds, cut at spaces, each
     word given its share of the line's box by its characters. Confidence 0..100."""
-    result = _load().predict(image.convert("RGB"), save=False)
+    model = _load()
+    start = libtesseract._cpu()
+    result = model.predict(image.convert("RGB"), save=False)
+    libtesseract._profile("trueocr", start, f"predict {image.width}x{image.height}")  # the benchmarks' log
     words: list[Word] = []
     for number, line in enumerate(result.lines, start=1):
         words.extend(_split_line(line["text"], line["bbox"], 100.0 * float(line["confidence"]), number))

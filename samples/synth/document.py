@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from .agencies import Agency, make_agency, signer_block
 from .body import build_body
 from .compose import Ctx, abstract_for, kinh_gui_for, recipients_for
+from .english import english_paras
 from .flow import draw_style, fit
 from .fmt import fmt_date_line, nfc
 from .fonts import text_width
@@ -33,10 +34,13 @@ def make_document(
     file_kind: str | None = None,
     color: str | None = None,
     year: int | None = None,
+    english: bool = False,
 ) -> DocSpec:
     """Draw one document from ``rng``: content, truth, layout and scan settings.
 
     Any argument left None is drawn at random. ``pages`` (1-3) is met by growing the body.
+    ``english`` puts web and e-mail addresses, COVID-19 and programme names on the first page
+    (`english.english_paras`); without it nothing is drawn for them.
     """
     if doc_type is None:
         doc_type = rng.choices(list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values()))[0]
@@ -78,7 +82,7 @@ def make_document(
         recipients=recipients,
         kinh_gui=[nfc(k) for k in kinh_gui],
     )
-    _lay_out(rng, spec, ctx, loc, pages)
+    _lay_out(rng, spec, ctx, loc, pages, english)
     scan_settings(rng, spec, dpi=dpi, tags=tags, file_kind=file_kind, color=color)
     return spec
 
@@ -128,7 +132,8 @@ def _number(
 
 
 def _lay_out(
-    rng: random.Random, spec: DocSpec, ctx: Ctx, loc: Callable[[str], str], pages: int | None
+    rng: random.Random, spec: DocSpec, ctx: Ctx, loc: Callable[[str], str], pages: int | None,
+    english: bool = False,
 ) -> None:
     """Write the body and lay it out on ``pages`` pages (drawn when None)."""
     _wrap_issuer(spec)
@@ -137,6 +142,8 @@ def _lay_out(
     body = build_body(spec, ctx, st["body"], st)
     for para in body[0] + [q for u in body[1] for q in u] + body[2]:
         para.tokens = [(loc(w), style) for w, style in para.tokens]
+    if english:  # right after the head, so on the first page
+        body[1].insert(0, english_paras(random.Random(rng.getrandbits(64)), st["body"], st))
     target = pages if pages is not None else rng.choices([1, 2, 3], [45, 40, 15])[0]
     layout_seed = rng.getrandbits(32)
     spec.pages = fit(spec, st, body, target, layout_seed)

@@ -13,6 +13,9 @@ from .model import DocSpec
 from .render import render_pages
 
 ALL_TAGS = ("skew", "noise", "blur", "rot90", "rot180", "rot270", "lowdpi", "jpeg", "bilevel")
+# only when asked for by name (the `hard` profile): never drawn, so the other profiles' files
+# stay byte for byte what they were
+EXTRA_TAGS = ("yellow", "photo")
 ROTATIONS = {"rot90": 90, "rot180": 180, "rot270": 270}
 # how often each degradation is drawn for a document left to chance (drawn in this order)
 TAG_WEIGHTS = {
@@ -93,6 +96,13 @@ def draw_params(rng: random.Random, tags: Sequence[str], n_pages: int) -> dict[s
     if "bilevel" in tags:
         params["threshold"] = rng.randint(140, 180)
     params["jpeg_quality"] = rng.randint(20, 35) if "jpeg" in tags else rng.randint(75, 85)
+    if "yellow" in tags:  # drawn after everything else: the other parameters do not move
+        params["paper_rgb"] = [rng.randint(236, 246), rng.randint(222, 234), rng.randint(172, 196)]
+        params["stain"] = round(rng.uniform(0.05, 0.15), 3)
+    if "photo" in tags:
+        params["perspective"] = round(rng.uniform(0.01, 0.03), 4)
+        params["light_falloff"] = round(rng.uniform(0.15, 0.3), 3)
+        params["photo_blur_px300"] = round(rng.uniform(0.6, 1.2), 2)
     return params
 
 
@@ -118,11 +128,16 @@ def degrade(
         nrng = np.random.default_rng(rng.getrandbits(63))
     params = params if params is not None else draw_params(prng, tags, page + 1)
     white: Any = 255 if img.mode == "L" else (252, 250, 244)
+    if "yellow" in tags:
+        img = _yellowed(img, params)
+        white = tuple(params["paper_rgb"])
     if "skew" in tags:
         angle = params["skew_deg"][page % len(params["skew_deg"])]
         img = img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=white)
     if "blur" in tags:
         img = img.filter(ImageFilter.GaussianBlur(params["blur_px300"] * dpi / 300))
+    if "photo" in tags:
+        img = _photographed(img, params, dpi)
     if "noise" in tags:
         img = _noise(img, params, nrng, dpi)
     if "bilevel" in tags:
@@ -133,6 +148,35 @@ def degrade(
     if rot:
         img = img.rotate(rot, expand=True)
     return img
+
+
+def _yellowed(img: Image.Image, params: dict[str, Any]) -> Image.Image:
+    """Old paper: the white turns yellow-brown, ink stays dark, a stain darkens one corner."""
+    paper = np.array(params["paper_rgb"], dtype=np.float32)
+    gray = np.asarray(img.convert("L"), dtype=np.float32) / 255.0
+    h, w = gray.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    stain = 1.0 - params["stain"] * np.clip(1.0 - np.hypot(xx / w, yy / h), 0.0, 1.0)
+    rgb = gray[..., None] * paper[None, None, :] * stain[..., None]
+    return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
+
+
+def _photographed(img: Image.Image, params: dict[str, Any], dpi: int) -> Image.Image:
+    """A page taken with a phone: seen a little from below (a trapezoid), lit unevenly
+    (darker away from the middle), a little out of focus."""
+    w, h = img.size
+    k = params["perspective"]
+    # the top edge is farther from the lens: narrower by 2k of the width
+    quad = (-k * w, 0.0, -0.3 * k * w, float(h), w + 0.3 * k * w, float(h), w + k * w, 0.0)
+    fill: Any = 255 if img.mode == "L" else (255, 255, 255)
+    img = img.transform((w, h), Image.Transform.QUAD, quad, Image.Resampling.BILINEAR, fillcolor=fill)
+    arr = np.asarray(img, dtype=np.float32)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    r = np.hypot((xx - w / 2) / (w / 2), (yy - h * 0.45) / (h / 2))
+    light = 1.0 - params["light_falloff"] * np.clip(r, 0.0, 1.5) ** 2 / 2.25
+    arr = arr * (light[..., None] if arr.ndim == 3 else light)
+    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), img.mode)
+    return img.filter(ImageFilter.GaussianBlur(params["photo_blur_px300"] * dpi / 300))
 
 
 def _noise(img: Image.Image, params: dict[str, Any], nrng: np.random.Generator, dpi: int) -> Image.Image:
