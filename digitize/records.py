@@ -16,6 +16,12 @@ from .errors import DigitizeError
 from .fields import NAMES
 
 PageSource = Literal["ocr", "text-layer", "none"]
+#: What became of one input file (`reindexed`: by reindex --reocr).
+IngestStatus = Literal["ingested", "duplicate", "failed", "reindexed"]
+#: Why a region gets a second look ("top": the top of the first page, shown for review).
+LookReason = Literal["signer", "header", "urgency", "signer-marks", "top"]
+#: What is wrong with a stored object (verify).
+ProblemKind = Literal["missing", "size", "checksum", "damaged", "orphan", "unreadable", "partial"]
 FieldSource = Literal["ocr", "text-layer", "signature-stamp", "filename", "manual"]
 
 
@@ -105,7 +111,7 @@ METADATA_FIELDS: tuple[str, ...] = NAMES
 @dataclass(slots=True)
 class IngestResult:
     file: str
-    status: str  # ingested | duplicate | failed (| reindexed, for reindex --reocr)
+    status: IngestStatus
     id: int | None = None
     sha256: str | None = None
     pages: int | None = None

@@ -25,7 +25,7 @@ from digitize.metadata.readers.urgency import EMPTY_BAND
 from digitize.metadata.signer import find_signer
 from digitize.metadata.tables import SURNAMES
 from digitize.metadata.text import fold, nfc
-from digitize.records import FieldValue, Metadata, PageOcr, Word
+from digitize.records import FieldValue, LookReason, Metadata, PageOcr, Word
 
 # The signer box starts here (share of the page width): clear of the nơi nhận list.
 SIGNER_LEFT = 0.45
@@ -40,7 +40,7 @@ class Region:
     top: int
     right: int
     bottom: int
-    reason: str  # "signer", "header", "urgency", or "signer-marks" (the second reader on the signer)
+    reason: LookReason  # "signer-marks": the second reader on the signer
 
 
 def _weak(meta: Metadata, *names: str, threshold: float) -> bool:

@@ -22,6 +22,7 @@ from ..db import repository
 from ..db.models import Document
 from ..errors import ArchiveError
 from ..ocr.sources import sha256_of
+from ..records import ProblemKind
 from ..storage import ObjectStore, StorageError
 from .archive import Archive, check_object, store_problem
 from .archive.contract import ARCHIVE_KEY, expected
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 class Problem:
     doc_id: int | None
     key: str
-    kind: str  # missing | size | checksum | damaged (deep: does not open) | orphan | unreadable | partial
+    kind: ProblemKind  # damaged: (deep) does not open
     detail: str
     repaired: bool = False
 

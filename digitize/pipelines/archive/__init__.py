@@ -34,7 +34,7 @@ from ...db import repository
 from ...db.models import Document
 from ...errors import ArchiveError, ConfigError, DatabaseError, NotFound
 from ...metadata.text import fold
-from ...records import Metadata
+from ...records import Metadata, ProblemKind
 from ...storage import ObjectMissing, ObjectStore, StorageError, open_store
 from .errors import database_error, store_problem
 
@@ -197,7 +197,7 @@ def _deep_check(store: ObjectStore, key: str, tmp: Path, *, pdf: bool) -> tuple[
 
 
 def check_object(store: ObjectStore, key: str, sha: str | None, size: int | None, *, deep: bool = False,
-                 tmp: Path | None = None, pdf: bool = False) -> tuple[str, str] | None:
+                 tmp: Path | None = None, pdf: bool = False) -> tuple[ProblemKind, str] | None:
     """(problem kind, detail) for one object, or None if it is as recorded. `deep` downloads
     it into `tmp` and hashes it instead of asking the store for its checksum, and checks that
     a searchable PDF (`pdf`) opens in qpdf and poppler."""
