@@ -46,7 +46,8 @@ def test_the_second_reader_restores_the_marks_of_a_doubtful_signer(run, samples_
     name = "dng_1595_SGDDT-CTrTT_2019_congvan_bilevel-ccitt.pdf"
     scan = tmp_path / "scan.pdf"
     shutil.copyfile(samples_real / name, scan)
-    row = json_lines(run("ingest", scan, "--json", "--jobs", "2").stdout)[0]
+    # with vie+eng tesseract drops the mark (with the default vie it reads the name right)
+    row = json_lines(run("ingest", scan, "--json", "--jobs", "2", "--lang", "vie+eng").stdout)[0]
     record = json.loads(run("show", row["id"], "--json").stdout)
     assert record["signer"] == truth[name]["signer"]
     assert record["confidence"]["signer"] < 0.7
