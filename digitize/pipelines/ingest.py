@@ -29,6 +29,7 @@ from ..metadata import (
     REVIEW_THRESHOLD,
     Region,
     best_of,
+    confirmable_fields,
     extract_metadata,
     regions_to_reread,
     restore_marks,
@@ -142,7 +143,8 @@ def read_metadata(
     if looks:
         meta = best_of(meta, extract_metadata(_spliced(pages, looks), source_name=source_name))
     if header:
-        meta = second_opinion(meta, extract_metadata(_spliced(pages, header), source_name=source_name))
+        other = extract_metadata(_spliced(pages, header), source_name=source_name)
+        meta = second_opinion(meta, other, confirmable_fields(header))
     marks = [w for region, words in rereads if region.reason == "signer-marks" for w in words]
     return restore_marks(meta, marks) if marks else meta
 

@@ -1,0 +1,82 @@
+"""Handwritten numbers and days stay under review on one reading; tolerant header parsing.
+
+Small noisy snippets: a Số line and a place-date line with the number or the day written
+by pen into the template's blank (a gap far wider than the digits, or digits taller than
+the print), and header lines read off a fax or a phone photo (`$6:`, `26thang`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from vnpage import Line, body_lines, header_lines, line, page, signer_lines, text_width
+
+from digitize.metadata import extract_metadata
+from digitize.metadata.dates import split_date_line
+from digitize.metadata.handwriting import looks_handwritten
+from digitize.metadata.number_symbol import parse_number_symbol
+from digitize.records import Metadata, Word
+
+TODAY = date(2025, 11, 27)
+
+
+def _w(text: str, left: int, height: int = 50, width: int | None = None) -> Word:
+    return Word(text, left, 100, width or text_width(text, height), height, 95.0, 1, 1, 1)
+
+
+def _read(header: list[Line]) -> Metadata:
+    rows = header + body_lines(900) + signer_lines(2400)
+    return extract_metadata([page(rows)], today=TODAY)
+
+
+def _with_row(rows: list[Line], starts: str, new: Line) -> list[Line]:
+    """`rows` with the row whose first part starts with `starts` replaced by `new`."""
+    return [new if r.parts and r.parts[0][0].startswith(starts) else r for r in rows]
+
+
+def test_looks_handwritten_by_height_and_by_blank() -> None:
+    printed = [_w("tháng", 370), _w("02", 530), _w("năm", 610), _w("2025", 730)]
+    assert not looks_handwritten([_w("05", 300)], printed, _w("ngày", 180), _w("tháng", 370))
+    assert looks_handwritten([_w("05", 300, height=80)], printed)  # taller: a pen
+    assert looks_handwritten([_w("05", 420)], printed, _w("ngày", 180), _w("tháng", 700))  # a wide blank
+    assert not looks_handwritten([], printed)
+
+
+def test_a_pen_written_number_is_never_above_the_threshold_on_one_reading() -> None:
+    typed = _read(header_lines())
+    assert typed.fields["number"].value == "87"
+    assert typed.fields["number"].confidence >= 0.7  # printed, glued to its symbol
+    pen = _with_row(header_lines(), "Số", line(496, ("Số:", 480), ("87", 700), ("/QĐ-UBND", 900)))
+    meta = _read(pen)
+    assert meta.fields["number"].value == "87"
+    assert meta.fields["number"].confidence < 0.7
+    assert meta.fields["number_symbol"].confidence < 0.7
+    assert meta.fields["symbol"].confidence >= 0.7  # the printed part stands
+
+
+def test_a_pen_written_day_is_never_above_the_threshold_on_one_reading() -> None:
+    typed = _read(header_lines())
+    assert typed.fields["issued_date"].value == "2025-02-05"
+    assert typed.fields["issued_date"].confidence >= 0.7
+    rows = header_lines()
+    y = next(r.y for r in rows if r.parts and r.parts[0][0].startswith("Quảng Ngãi"))
+    pen = [r for r in rows if not (r.parts and r.parts[0][0].startswith("Quảng Ngãi"))]
+    pen.append(line(y, ("Quảng Ngãi, ngày", 1250), ("05", 1700), ("tháng 02 năm 2025", 1810)))
+    meta = _read(pen)
+    assert meta.fields["issued_date"].value == "2025-02-05"
+    assert meta.fields["issued_date"].confidence < 0.7
+    assert meta.fields["place"].value == "Quảng Ngãi"
+
+
+def test_fax_header_without_marks_and_glued_words() -> None:
+    ns = parse_number_symbol("$6: 1906 /SGDDT-CTrTT")
+    assert ns is not None and (ns.number, ns.symbol) == ("1906", "SGDĐT-CTrTT")
+    assert parse_number_symbol("_ =Số: 12/UBND-VP").number == "12"  # type: ignore[union-attr]
+    for text in ("Da Nang, ngay 26thang 7 nam 2020", "Da Nang, ngay 26 thang7nam 2020"):
+        parts = split_date_line(text)
+        assert parts is not None
+        assert (parts.place, parts.day_raw, parts.month_raw, parts.year_raw) == ("Da Nang", "26", "7", "2020")
+    meta = _read(header_lines(so="$6: 1906/SGDĐT-CTrTT", date_line="Đà Nẵng, ngày 26thang 7 nam 2020",
+                              agency=("UBND THÀNH PHỐ ĐÀ NẴNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO")))
+    assert meta.fields["number"].value == "1906"
+    assert meta.fields["issued_date"].value == "2020-07-26"
