@@ -214,6 +214,8 @@ def pct(x: float | None) -> str:
 
 def report(results: dict[str, dict[str, Any]], show_untouched: bool = False) -> str:
     names = list(results)
+    if not names:
+        return "nothing to score (no synthetic set, and no truth.jsonl under --real)"
     lines = ["| field | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
     for f in FIELDS:
         cells = []
@@ -314,10 +316,11 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="digitize-accuracy-") as tmp:
-        if args.synthetic:
+        if args.synthetic and (not args.rescore or (args.rescore / "records-synthetic.json").is_file()):
             records, truth = synthetic_set(args, Path(tmp))
             results["synthetic"] = score(records, truth)
-        if (args.real / "truth.jsonl").is_file():
+        kept_real = not args.rescore or (args.rescore / "records-real.json").is_file()
+        if (args.real / "truth.jsonl").is_file() and kept_real:
             truth = {
                 json.loads(line)["file"]: json.loads(line)
                 for line in (args.real / "truth.jsonl").read_text("utf-8").splitlines()

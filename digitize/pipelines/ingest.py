@@ -37,6 +37,7 @@ from ..metadata import (
     splice_words,
 )
 from ..metadata.derived import follow_manual
+from ..metadata.syllables import layer_reads_as_vietnamese
 from ..metadata.text import fold
 from ..ocr import integrity, second_reader, sources, textlayer
 from ..ocr import pdf as searchable
@@ -369,7 +370,9 @@ def _submit_pages(
 ) -> None:
     layer_numbers = set()
     for info in job.source.pages:
-        use_layer = options.ocr == "skip" or (options.ocr == "auto" and info.has_real_text)
+        use_layer = options.ocr == "skip" or (
+            options.ocr == "auto" and info.has_real_text and layer_reads_as_vietnamese(info.layer_text)
+        )
         if use_layer:
             layer_numbers.add(info.number)
             continue

@@ -80,3 +80,15 @@ def test_fax_header_without_marks_and_glued_words() -> None:
                               agency=("UBND THÀNH PHỐ ĐÀ NẴNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO")))
     assert meta.fields["number"].value == "1906"
     assert meta.fields["issued_date"].value == "2020-07-26"
+
+
+def test_a_poor_text_layer_is_not_kept() -> None:
+    """An old OCR layer with marks here and there but garbled syllables is read again."""
+    from digitize.metadata.syllables import layer_reads_as_vietnamese, syllable_share
+
+    good = "Độc lập - Tự do - Hạnh phúc. Về việc triển khai thực hiện kế hoạch cải cách hành chính năm 2025"
+    poor = ("ceNG HoA xA ugr cuu xcuia vrET NAM DQc l$p - Tg do - H4nh phric fiit tu6n cria tldng chi "
+            "Nguy6n Ngoc Phric hhnh chinh, dich vg c6ng theo thdi gian thgc tr6n m6i trudng iliQn tir")
+    assert syllable_share(good) == 1.0 and layer_reads_as_vietnamese(good)
+    assert syllable_share(poor) < 0.8 and not layer_reads_as_vietnamese(poor)
+    assert not layer_reads_as_vietnamese("")
