@@ -92,3 +92,21 @@ def test_a_poor_text_layer_is_not_kept() -> None:
     assert syllable_share(good) == 1.0 and layer_reads_as_vietnamese(good)
     assert syllable_share(poor) < 0.8 and not layer_reads_as_vietnamese(poor)
     assert not layer_reads_as_vietnamese("")
+
+
+def test_received_and_gazette_stamps_are_stripped_from_the_abstract() -> None:
+    from digitize.metadata.stamps import stamp_line, strip_stamp_words
+
+    assert strip_stamp_words("[-FRUNG TÊM-CÔNG BẢO Về việc triển khai") == "Về việc triển khai"
+    assert stamp_line("CÔNG VĂN ĐẾN") and stamp_line("ĐẾN") and stamp_line("Số: 123 Chuyển: Phòng KT")
+    for words in ("Về việc đăng Công báo tỉnh", "Về việc triển khai đến năm 2030"):
+        assert not stamp_line(words) and strip_stamp_words(words) == words  # the abstract's own words
+    rows = [
+        *header_lines(so="Số: 87/UBND-VP"),
+        line(580, ("V/v triển khai kế hoạch cải cách", 380)),
+        line(640, ("hành chính năm 2025", 420)),
+        line(700, ("CÔNG VĂN ĐẾN", 420)),
+        line(780, ("Kính gửi: Sở Nội vụ", 820)),
+    ]
+    meta = _read(rows)
+    assert meta.fields["abstract"].value == "triển khai kế hoạch cải cách hành chính năm 2025"
