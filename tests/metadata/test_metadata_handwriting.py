@@ -110,3 +110,29 @@ def test_received_and_gazette_stamps_are_stripped_from_the_abstract() -> None:
     ]
     meta = _read(rows)
     assert meta.fields["abstract"].value == "triển khai kế hoạch cải cách hành chính năm 2025"
+
+
+def test_a_body_line_citing_a_date_is_no_header_date_line() -> None:
+    from digitize.metadata.header import is_header_date_line
+
+    assert is_header_date_line("Bình Thuận, ngày 23 tháng 3 năm 2022")
+    assert is_header_date_line("Thành phố Hồ Chí Minh, ngày 01 tháng 02 năm 2020")
+    assert not is_header_date_line("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015")
+    rows = [r for r in header_lines() if not (r.parts and r.parts[0][0].startswith("Quảng Ngãi"))]
+    rows.append(line(560, ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015", 300)))
+    meta = _read(rows)
+    assert meta.fields["issued_date"].value != "2015-06-19"
+    assert not (meta.fields["place"].value or "").startswith("Căn cứ")
+
+
+def test_the_abstract_stops_at_the_rule_under_it() -> None:
+    rows = [
+        *header_lines(so="Số: 2003/CĐ-VPCP"),
+        line(640, ("CÔNG ĐIỆN", 1150)),
+        line(700, ("Về việc mời dự Hội nghị triển khai", 880)),
+        line(760, ("__________________", 1180)),
+        line(820, ("VĂN PHÒNG CHÍNH PHỦ điện:", 1000)),
+    ]
+    meta = _read(rows)
+    assert meta.fields["doc_type"].value == "Công điện"
+    assert meta.fields["abstract"].value == "Về việc mời dự Hội nghị triển khai"

@@ -75,6 +75,7 @@ def _read_abstract(r: Reading, lines: list[Segment], src: str, *, vv: bool) -> N
     if not lines:
         return
     text = strip_stamp_words(squash_spaces(" ".join(s.text for s in lines)))
+    text = re.split(r"\s*_{5,}", text, maxsplit=1)[0]  # a rule, then the body (text layers)
     text = _strip_vv(text) if vv else _fix_ve_viec(text)
     if not text:
         return
