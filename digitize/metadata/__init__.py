@@ -21,7 +21,8 @@ from typing import Any
 # helpers search uses) does not pull the extractor in: commands that read no page start at once.
 _HOME = {
     "REVIEW_THRESHOLD": "extract", "extract_metadata": "extract",
-    "Region": "regions", "best_of": "regions", "regions_for_second_look": "regions",
+    "Region": "regions", "best_of": "regions", "confirmable_fields": "regions",
+    "regions_for_second_look": "regions",
     "restore_marks": "regions", "header_second_look": "regions", "splice_words": "regions",
     "fold": "text", "nfc": "text", "normalise_ocr": "text", "similarity": "text",
 }
@@ -39,6 +40,7 @@ __all__ = [
     "REVIEW_THRESHOLD",
     "Region",
     "best_of",
+    "confirmable_fields",
     "extract_metadata",
     "fold",
     "header_second_look",

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from digitize.metadata.handwriting import UNCONFIRMED_HANDWRITING, looks_handwritten
 from digitize.metadata.layout import WEAK_CONF, Segment, trust
 from digitize.metadata.number_symbol import read_number
 from digitize.metadata.stamps import StampTime
@@ -32,10 +33,12 @@ DAMAGED_LINE = 0.6
 
 # --- the line as printed --------------------------------------------------------------
 
+# Words glued to the digits before them ("26thang 7 nam 2020", "thang7nam"): a word
+# starts at a boundary or right after a digit.
 _DATE_LINE = re.compile(
     r"^(?P<place>.*?)[\s,.;]*\b(?:ngay|ngy|ngav|ngoy)(?!en)(?P<day>.*?)"
-    r"\b(?:thang|thing|thong|thcing|thanq|thaug|tbang)(?P<month>.*?)"
-    r"\b(?:nam|narn|nim|nom|n\wm)\s*(?P<year>\S*)\s*$"
+    r"(?:\b|(?<=\d))(?:thang|thing|thong|thcing|thanq|thaug|tbang)(?P<month>.*?)"
+    r"(?:\b|(?<=\d))(?:nam|narn|nim|nom|n\wm)\s*(?P<year>\S*)\s*$"
 )
 
 
@@ -223,7 +226,22 @@ def read_date_segment(seg: Segment, stamp: StampTime | None, today: date) -> Dat
             conf = min(conf, 0.5)  # since 2020 days below 10 print as "05": a digit is missing
         if line.damaged:
             conf = min(conf, DAMAGED_LINE)
+        if _day_handwritten(seg, parts):
+            conf = min(conf, UNCONFIRMED_HANDWRITING)  # one reading of a pen's digits
     return DateReading(value, _check(value, conf, stamp, today), clean, line.place, place_conf)
+
+
+def _day_handwritten(seg: Segment, parts: dict[str, list[Word]]) -> bool:
+    """Does the day look written by hand into "ngày    tháng"? Judged against the printed
+    month and year, in the blank between the words around it."""
+    day = parts["day"]
+    if not day:
+        return False
+    words = list(seg.words)
+    first, last = words.index(day[0]), words.index(day[-1])
+    before = words[first - 1] if first > 0 else None
+    after = words[last + 1] if last + 1 < len(words) else None
+    return looks_handwritten(day, parts["month"] + parts["year"], before, after)
 
 
 def _check(value: date | None, conf: float, stamp: StampTime | None, today: date) -> float:

@@ -144,6 +144,21 @@ def find_header(page: PageOcr, segs: list[Segment]) -> Header:
     return header
 
 
+# A header's place is a few words; a body line that cites a date ("Căn cứ Luật ... ngày
+# 19 tháng 6 năm 2015") opens with words no place name has.
+MAX_PLACE_WORDS = 6
+_BODY_OPENING = re.compile(r"^\W*(?:can cu|theo|thuc hien|ve viec|v/v|kinh gui|ngay)\b")
+
+
+def is_header_date_line(text: str) -> bool:
+    """A place-date line as a header prints it, not a body line that cites a date."""
+    line = split_date_line(text)
+    if line is None:
+        return False
+    place = fold(line.place)
+    return len(place.split()) <= MAX_PLACE_WORDS and not _BODY_OPENING.match(place)
+
+
 def _fill_columns(header: Header, segs: list[Segment], band_top: float) -> None:
     page = header.page
     left: list[Segment] = []
@@ -153,7 +168,7 @@ def _fill_columns(header: Header, segs: list[Segment], band_top: float) -> None:
         if seg.bottom < band_top or (looks_like_stamp(seg) and seg.top < 0.15 * page.height):
             header.pre_header.append(seg)
             continue
-        if header.date_line is None and split_date_line(seg.text):
+        if header.date_line is None and is_header_date_line(seg.text):
             lpart, rpart = split_at(seg, header.x_split) if is_so_line(seg) else (None, seg)
             header.date_line = rpart
             seg = lpart if lpart else seg
@@ -275,6 +290,10 @@ def _opens_paragraph(seg: Segment, nxt: Segment | None, margins: tuple[float, fl
     return slack <= 0.6 * h and indent >= 1.2 * h + slack and nxt.left <= left + 0.6 * h
 
 
+# A printed rule (underscores, dashes): under the abstract, before the body.
+RULE = re.compile(r"^\s*[_\-–—.]{5,}")
+
+
 def _abstract_block(after: list[Segment], title: Segment, page: PageOcr) -> list[Segment]:
     """Lines under the type name, as long as they keep the block's own line spacing."""
     block: list[Segment] = []
@@ -294,6 +313,8 @@ def _abstract_block(after: list[Segment], title: Segment, page: PageOcr) -> list
             break
         if _opens_paragraph(seg, _next_row(after, i), margins):
             break
+        if RULE.match(seg.text):
+            break  # the rule under the abstract; what follows is the body
         block.append(seg)
         ref_gap = gap if ref_gap is None else max(ref_gap, gap)
         prev = seg

@@ -177,8 +177,10 @@ def doubtful_name_words(name: str) -> list[str]:
 def repair_surname(word: str) -> tuple[str, str] | None:
     """Match the first word of a personal name against common surnames.
 
-    Returns (surname, how): "as-read", "marks" (only marks differ: "Tran" -> "Trần",
-    a safe repair) or "fuzzy" ("ran" -> "Trần": letters were lost, weak evidence).
+    Returns (word, how): "as-read", "marks" (only marks differ: "Tran" -> "Trần", the
+    one surname with those letters) or "unlisted" (near a surname but not one: kept as
+    printed, never swapped for the nearest surname, since "Ương" may be "Dương" as well
+    as "Ông": the page is what shows the name, and the caller flags it for review).
     """
     if word in SURNAMES:
         return word, "as-read"
@@ -186,12 +188,13 @@ def repair_surname(word: str) -> tuple[str, str] | None:
     if len(same) == 1:
         return same[0], "marks"
     found = best_match(word, SURNAMES, cutoff=0.75)
-    return (found[0], "fuzzy") if found else None
+    return (word, "unlisted") if found else None
 
 
 def name_of(seg: Segment) -> tuple[str, bool] | None:
-    """The personal name a segment holds, surname repaired; (name, weak) where weak means
-    letters had to be guessed (a fuzzy surname). Marks of the other names are restored
+    """The personal name a segment holds, as printed (a surname's lost marks restored);
+    (name, weak) where weak means the first word is no surname as read: the name goes to
+    review, never rebuilt from the surname list. Marks of the other names are restored
     later (`digitize.metadata.names`)."""
     # a seal's edge or the signature reads as "|", "'", "_" or a dash around the name
     text = " ".join(t for t in seg.text.split() if not _SPECK.fullmatch(t))
@@ -209,4 +212,4 @@ def name_of(seg: Segment) -> tuple[str, bool] | None:
             return None
         return " ".join(words), True
     fixed, how = surname
-    return " ".join([fixed, *words[1:]]), how == "fuzzy"
+    return " ".join([fixed, *words[1:]]), how == "unlisted"

@@ -48,13 +48,14 @@ _DIGIT_LOOKALIKES = str.maketrans(
      "Z": "2", "z": "2", "S": "5", "s": "5", "G": "6", "b": "6", "T": "7", "B": "8", "g": "9",
      "q": "9"}
 )  # fmt: skip
-_SO_PREFIX = re.compile(r"^[\W_]*(?:s[o0ôốồổỗộóòỏõọơ6]|5ố|sỐ)\s*[:;.,]?\s*", re.IGNORECASE)
+# "$" for "S" on faxes and phone photos ("$6: 1906 /SGDDT-CTrTT")
+_SO_PREFIX = re.compile(r"^(?:[^\w$]|_)*(?:[s$][o0ôốồổỗộóòỏõọơ6]|5ố|sỐ)\s*[:;.,]?\s*", re.IGNORECASE)
 
 
 def strip_so_prefix(text: str) -> tuple[str, bool]:
     """Remove a leading "Số:" (as OCR renders it); say whether one was there."""
     m = _SO_PREFIX.match(text)
-    if m and (":" in m.group(0) or fold(m.group(0)).strip().startswith("so")):
+    if m and (":" in m.group(0) or fold(m.group(0)).strip().lstrip("$").startswith(("so", "o"))):
         return text[m.end() :], True
     return text, False
 

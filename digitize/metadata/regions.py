@@ -13,7 +13,7 @@ OCR is the pipeline's job (`digitize.ocr`), so nothing here touches pixels.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from digitize.metadata.consensus import mark_count
@@ -153,19 +153,34 @@ def best_of(*readings: Metadata) -> Metadata:
 # What the second reader alone reads (a handwritten number or day) is a suggestion that a
 # clerk confirms: it stays under the review threshold.
 SECOND_READER_CEILING = 0.6
+# Two independent readers (tesseract on the page, the second reader on the crop) giving
+# the very same number or date: the one case where a handwritten digit may pass review.
+AGREED_READINGS = 0.85
+# ... provided the second reader's own reading is at least this sure.
+AGREEING_READER = 0.5
 
 
-def header_second_look(meta: Metadata, other: Metadata, *, threshold: float = REVIEW_THRESHOLD) -> Metadata:
+def header_second_look(
+    meta: Metadata, other: Metadata, confirmable: Collection[str] = ("number", "issued_date"), *,
+    threshold: float = REVIEW_THRESHOLD,
+) -> Metadata:
     """`meta` with the number, the symbol and the issue date that `other` (the header lines
     as the second reader read them) gives, where `meta` was weak on one, `other` reads it
     otherwise, and either `meta` has none or `other` is the surer; those stay under the
-    review threshold, and "số và ký hiệu" is put together again from the two parts. Every
-    other field is `meta`'s."""
+    review threshold, and "số và ký hiệu" is put together again from the two parts. A weak
+    number or date that `other` reads digit for digit the same is confirmed
+    (`AGREED_READINGS`): two independent readers agree. Every other field is `meta`'s.
+
+    `confirmable` names the fields `other` read from the second reader's own words
+    (`confirmable_fields`): elsewhere `other` holds the first reading, which would
+    agree with itself."""
     fields = dict(meta.fields)
     for name in ("number", "symbol", "issued_date"):
         first, second = meta.fields[name], other.fields[name]
         if _better_suggestion(first, second, threshold):
             fields[name] = replace(second, confidence=min(second.confidence, SECOND_READER_CEILING))
+        elif name in confirmable and _agreeing(first, second, threshold):
+            fields[name] = replace(first, confidence=max(first.confidence, AGREED_READINGS))
     number, symbol = fields["number"], fields["symbol"]
     if (number, symbol) != (meta.fields["number"], meta.fields["symbol"]) and number.value and symbol.value:
         printed = (other.fields["number_symbol"].value, meta.fields["number_symbol"].value)
@@ -197,6 +212,22 @@ def restore_marks(meta: Metadata, words: Sequence[Word], *, threshold: float = R
             fields["signer"] = FieldValue(line, max(name.confidence, SECOND_READER_CEILING), name.source)
             return Metadata(fields=fields)
     return meta
+
+
+def confirmable_fields(regions: Iterable[tuple[Region, Sequence[Word]]]) -> tuple[str, ...]:
+    """The fields that header re-reads with words cover: the Số box (the left column, from
+    x = 0, `_header_regions`) holds the number, the place-date box the date."""
+    out: list[str] = []
+    for region, words in regions:
+        if region.reason == "header" and words:
+            out.append("number" if region.left == 0 else "issued_date")
+    return tuple(out)
+
+
+def _agreeing(first: FieldValue, second: FieldValue, threshold: float) -> bool:
+    """Both readers give the same digits, and the first was left under review."""
+    return (first.confidence < threshold and bool(first.value) and first.value == second.value
+            and second.confidence >= AGREEING_READER)
 
 
 def _better_suggestion(first: FieldValue, second: FieldValue, threshold: float) -> bool:

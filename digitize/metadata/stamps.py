@@ -71,3 +71,35 @@ def best_stamp_time(times: list[StampTime]) -> StampTime | None:
     if not times:
         return None
     return min(times, key=lambda t: (not t.signer_time, not t.from_layer, t.at))
+
+
+# --- received and publication stamps -----------------------------------------------------
+
+# What a "ĐẾN" (received) or Công báo stamp says, folded: its heading words in capitals
+# ("CÔNG VĂN ĐẾN", "TRUNG TÂM CÔNG BÁO", "ĐẾN Số: ... Ngày: ... Chuyển: ...") and its
+# form fields. OCR mangles the letters ("FRUNG TÊM-CÔNG BẢO"), so the match is loose.
+_STAMP_HEAD = re.compile(r"(?:\b\w{0,2}rung\W*t\w{1,2}m\W*)?\bcong\W*ba\w?o\b|\bcong\W*van\W*den\b")
+_STAMP_FORM = re.compile(r"\b(?:chuyen|luu\W*ho\W*so|so\W*den)\W*:")
+
+
+def stamp_line(text: str) -> bool:
+    """Is this OCR line (or segment) a received or publication stamp's words?"""
+    folded = fold(normalise_ocr(text))
+    upper = [w for w in text.split() if any(c.isalpha() for c in w)]
+    caps = bool(upper) and sum(w.isupper() for w in upper) / len(upper) >= 0.5
+    if _STAMP_FORM.search(folded):
+        return True
+    return bool(caps and (_STAMP_HEAD.search(folded) or re.fullmatch(r"\W*den\W*", folded)))
+
+
+def strip_stamp_words(text: str) -> str:
+    """`text` without a stamp's heading glued before it ("[-FRUNG TÊM-CÔNG BẢO Về việc
+    ..." -> "Về việc ..."): the stamp's words up to the end of its capitals go."""
+    folded = fold(text)
+    m = _STAMP_HEAD.search(folded)
+    if m is None:
+        return text
+    head = text[: m.end()]
+    if sum(c.isupper() for c in head) < 0.5 * sum(c.isalpha() for c in head):
+        return text  # "công báo" in running lower-case text: a word of the abstract
+    return text[m.end():].lstrip(" -–—:;.,|[]()")

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ArchiveError, DatabaseError, DigitizeError, InputError
+from ..metadata.syllables import layer_reads_as_vietnamese
 from ..ocr import integrity, searchable, sources, textlayer
 from ..ocr.page import OVERTIME_MARK, PageResult, PageTask, overtime_result, process_page
 from ..ocr.raster import RenderError
@@ -227,7 +228,9 @@ def _submit_pages(
 ) -> None:
     layer_numbers = set()
     for info in job.source.pages:
-        use_layer = options.ocr == "skip" or (options.ocr == "auto" and info.has_real_text)
+        use_layer = options.ocr == "skip" or (
+            options.ocr == "auto" and info.has_real_text and layer_reads_as_vietnamese(info.layer_text)
+        )
         if use_layer:
             layer_numbers.add(info.number)
             continue

@@ -23,6 +23,7 @@ from ..metadata import (
     REVIEW_THRESHOLD,
     Region,
     best_of,
+    confirmable_fields,
     extract_metadata,
     header_second_look,
     regions_for_second_look,
@@ -52,8 +53,8 @@ def read_metadata(
     if blocks:
         meta = best_of(meta, extract_metadata(_spliced(pages, blocks), source_name=source_name))
     if header:
-        meta = header_second_look(meta, extract_metadata(_spliced(pages, header), source_name=source_name),
-                                  threshold=threshold)
+        other = extract_metadata(_spliced(pages, header), source_name=source_name)
+        meta = header_second_look(meta, other, confirmable_fields(header), threshold=threshold)
     marks = [w for region, words in looks if region.reason == "signer-marks" for w in words]
     return restore_marks(meta, marks, threshold=threshold) if marks else meta
 

@@ -208,10 +208,24 @@ def test_deputy_without_kt_line_is_flagged() -> None:
     assert meta.fields["signer_title"].confidence < 0.7
 
 
-def test_damaged_signer_name() -> None:
+def test_damaged_signer_name_is_kept_as_printed_and_flagged() -> None:
+    """A name is what the page shows: never rebuilt from the list of surnames ("ương"
+    could be Dương as well as Ông), and sent to review."""
     meta = _read(header_lines() + signer_lines(2400, name="ran Hoàng Tuấn"))
-    assert meta.fields["signer"].value == "Trần Hoàng Tuấn"
+    assert meta.fields["signer"].value == "ran Hoàng Tuấn"
     assert meta.fields["signer"].confidence < 0.7
+    meta = _read(header_lines() + signer_lines(2400, name="Ương Minh Tuấn"))
+    assert meta.fields["signer"].value == "Ương Minh Tuấn"
+    assert meta.fields["signer"].confidence < 0.7
+
+
+def test_signer_name_of_two_words_is_flagged() -> None:
+    """"Quan Trường" for "Đặng Xuân Trường": a word lost under the seal."""
+    meta = _read(header_lines() + signer_lines(2400, name="Quan Trường"))
+    assert meta.fields["signer"].value == "Quan Trường"
+    assert meta.fields["signer"].confidence < 0.7
+    meta = _read(header_lines() + signer_lines(2400, name="Trần Phước Hiền"))
+    assert meta.fields["signer"].confidence >= 0.7
 
 
 def test_signer_name_marks_restored_from_the_name_stock() -> None:

@@ -134,10 +134,36 @@ def test_header_second_look_leaves_a_sure_or_agreeing_reading_alone() -> None:
                     issued_date=("2025-02-06", 0.9))
     assert header_second_look(sure, other) == sure
     weak = _fields(number=("87", 0.4), issued_date=(None, 0.0))
-    same = _fields(number=("87", 0.9), issued_date=(None, 0.0))
-    assert header_second_look(weak, same) == weak
     less_sure = _fields(number=("81", 0.3), number_symbol=("81/QĐ-UBND", 0.3))
     assert header_second_look(weak, less_sure) == weak  # a weak reading beats a weaker one
+
+
+def test_two_readers_agreeing_digit_for_digit_confirm_a_handwritten_number() -> None:
+    from digitize.metadata import header_second_look as second_opinion
+    from digitize.metadata.regions import AGREED_READINGS, confirmable_fields
+
+    weak = _fields(number=("87", 0.62), symbol=("QĐ-UBND", 0.95), number_symbol=("87/QĐ-UBND", 0.62),
+                   issued_date=("2025-02-05", 0.62))
+    same = _fields(number=("87", 0.9), symbol=("QĐ-UBND", 0.9), number_symbol=("87/QĐ-UBND", 0.9),
+                   issued_date=("2025-02-05", 0.9))
+    merged = second_opinion(weak, same)
+    assert merged.fields["number"] == FieldValue("87", AGREED_READINGS)
+    assert merged.fields["number_symbol"] == FieldValue("87/QĐ-UBND", AGREED_READINGS)
+    assert merged.fields["issued_date"] == FieldValue("2025-02-05", AGREED_READINGS)
+    assert AGREED_READINGS >= 0.7
+    # only the box the second reader returned words for: elsewhere `other` is the first reading
+    only_date = second_opinion(weak, same, confirmable=("issued_date",))
+    assert only_date.fields["number"] == weak.fields["number"]
+    assert only_date.fields["issued_date"].confidence == AGREED_READINGS
+    so_box = Region(1, 0, 300, 1200, 420, "header")
+    date_box = Region(1, 1200, 300, 2480, 420, "header")
+    words = [Word("87", 10, 10, 60, 40, 90.0, 1, 1, 1)]
+    assert confirmable_fields([(so_box, words), (date_box, [])]) == ("number",)
+    assert confirmable_fields([(so_box, []), (date_box, words)]) == ("issued_date",)
+    differ = _fields(number=("81", 0.9), issued_date=("2025-02-05", 0.3))
+    merged = second_opinion(weak, differ)
+    assert merged.fields["number"].confidence < 0.7  # digits that disagree: still for review
+    assert merged.fields["issued_date"] == weak.fields["issued_date"]  # a guess is no agreement
 
 
 def _line(text: str, line: int = 1) -> list[Word]:

@@ -15,6 +15,7 @@ from digitize.metadata.readers.context import (
     Reading,
     field,
 )
+from digitize.metadata.stamps import stamp_line, strip_stamp_words
 from digitize.metadata.tables import CONG_VAN
 from digitize.metadata.text import fold, has_vietnamese_marks, implausible_words, squash_spaces, unknown_words
 
@@ -70,9 +71,11 @@ def read_type_and_abstract(r: Reading) -> None:
 
 
 def _read_abstract(r: Reading, lines: list[Segment], src: str, *, vv: bool) -> None:
+    lines = [s for s in lines if not stamp_line(s.text)]  # a ĐẾN or Công báo stamp over it
     if not lines:
         return
-    text = squash_spaces(" ".join(s.text for s in lines))
+    text = strip_stamp_words(squash_spaces(" ".join(s.text for s in lines)))
+    text = re.split(r"\s*_{5,}", text, maxsplit=1)[0]  # a rule, then the body (text layers)
     text = _strip_vv(text) if vv else _fix_ve_viec(text)
     if not text:
         return

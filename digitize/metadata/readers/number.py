@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from digitize.metadata.handwriting import UNCONFIRMED_HANDWRITING, looks_handwritten
 from digitize.metadata.layout import Segment, trust
 from digitize.metadata.number_symbol import (
     NumberSymbol,
@@ -84,7 +85,17 @@ def _number_confs(r: Reading, ns: NumberSymbol, so: list[Segment], hint: str | N
         num_conf, sym_conf = max(num_conf, GLUED_VALIDATED), max(sym_conf, GLUED_VALIDATED)
     if ns.symbol and _stray_digit_group(ns.symbol):
         sym_conf = min(sym_conf, STRAY_GROUP)
+    if not layer and not glued and _handwritten(words, num_words, sym_words):
+        # a pen's digits in the template's blank: one reading is no proof (header_second_look)
+        num_conf = min(num_conf, UNCONFIRMED_HANDWRITING)
     return num_conf, sym_conf
+
+
+def _handwritten(words: list[Word], num_words: list[Word], sym_words: list[Word]) -> bool:
+    """Does the number look written by hand into "Số:      /X-Y"?"""
+    so = next((w for w in words[:3] if _is_so(w.text)), None)
+    after = sym_words[0] if sym_words else None
+    return looks_handwritten(num_words, sym_words, so, after)
 
 
 def _symbol_validated(r: Reading, code_type: str | None, hint: str | None) -> bool:
@@ -101,10 +112,18 @@ def _stray_digit_group(symbol: str) -> bool:
     return any(g.isdigit() for g in re.split(r"[-/]", body))
 
 
+# "Số" as OCR reads it: marks lost, "ố" read as a digit, "S" as "$" (faxes, photos).
+_SO_WORDS = ("so", "s6", "s0", "$6", "$o", "$0")
+
+
+def _is_so(text: str) -> bool:
+    return re.sub(r"[^\w$]|_", "", fold(text)) in _SO_WORDS
+
+
 def _split_so_words(words: list[Word]) -> tuple[list[Word], list[Word]]:
     """Words of a "Số:" line: (number words, symbol words); the "Số:" word dropped."""
     for i, w in enumerate(words[:3]):
-        if re.sub(r"[\W_]", "", fold(w.text)) in ("so", "s6", "s0"):
+        if _is_so(w.text):
             words = words[i + 1 :]  # "Số:", and any speck before it ("_ =Số:")
             break
     for i, w in enumerate(words):

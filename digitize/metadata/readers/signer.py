@@ -34,6 +34,9 @@ PRINTED_NAME = 0.9
 # Ceilings: letters of the name guessed or implausible; syllables that lost their marks.
 DAMAGED_NAME = 0.45
 DOUBTFUL_NAME = 0.5
+# Ceiling for a name of two words: a signer's name nearly always has a middle name, so
+# one of its words was probably lost under the seal or the signature.
+SHORT_NAME = 0.55
 # Multiplier for a name found without any title line above it.
 NO_TITLE = 0.85
 # A text layer's title; an OCR'd one, times how well its lines were read.
@@ -77,6 +80,8 @@ def _signer_name(r: Reading, block: SignerBlock, src: str) -> None:
         conf = min(conf, DAMAGED_NAME)
     if doubtful_name_words(name):
         conf = min(conf, DOUBTFUL_NAME)
+    if len(name.split()) < 3:
+        conf = min(conf, SHORT_NAME)
     if not block.titles:
         conf *= NO_TITLE
     r.fields["signer"] = field(name, conf, src)
